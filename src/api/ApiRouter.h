@@ -1,0 +1,28 @@
+// ApiRouter: the gateway's HTTP endpoints, and the request handler the server dispatches to.
+//
+// It maps a path and method to an endpoint, runs the caller-facing steps of the pipeline that every
+// endpoint shares (authenticate the key, parse the body, resolve the model the caller named), and
+// renders every failure once, as the caller's dialect writes errors.
+#pragma once
+
+#include "api/GatewayState.h"
+#include "server/Exchange.h"
+#include "server/RequestHandler.h"
+
+#include <memory>
+
+namespace sluice::api {
+
+class ApiRouter final : public server::RequestHandler {
+ public:
+  explicit ApiRouter(std::shared_ptr<const GatewayState> state);
+
+  boost::asio::awaitable<void> handle(server::Exchange& exchange) override;
+  server::Response error_response(const GatewayError& error,
+                                  std::string_view target) const override;
+
+ private:
+  std::shared_ptr<const GatewayState> state_;
+};
+
+}  // namespace sluice::api

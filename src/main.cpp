@@ -1,0 +1,134 @@
+// sluice: the gateway's command line.
+//   sluice serve --config FILE          run the gateway
+//   sluice check-config --config FILE   validate a configuration and summarise it
+//   sluice keys generate                print a new gateway API key
+#include "access/ApiKeyMint.h"
+#include "api/ApiRouter.h"
+#include "api/GatewayState.h"
+#include "config/ConfigLoader.h"
+#include "config/ConfigSummary.h"
+#include "observability/AccessLog.h"
+#include "server/HttpServer.h"
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/json/serialize.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+namespace {
+
+using namespace sluice;
+
+void use_stderr_for_diagnostics() {
+  auto logger = spdlog::stderr_color_mt("sluice");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  spdlog::set_default_logger(std::move(logger));
+}
+
+void print_diagnostics(const config::LoadResult& result, std::ostream& out) {
+  for (const auto& error : result.errors) out << "error: " << error.to_string() << '\n';
+  for (const auto& warning : result.warnings) out << "warning: " << warning.to_string() << '\n';
+}
+
+int check_config(const std::string& path, const std::string& format) {
+  const auto result = config::load_config_file(path);
+  if (format == "json") {
+    std::cout << boost::json::serialize(config::summary_json(result)) << '\n';
+    return result.ok() ? 0 : 1;
+  }
+  print_diagnostics(result, std::cerr);
+  if (!result.ok()) {
+    std::cerr << "invalid gateway configuration: " << result.errors.size() << " error(s) in " << path
+              << '\n';
+    return 1;
+  }
+  std::cout << config::summary_text(*result.config);
+  return 0;
+}
+
+int serve(const std::string& path) {
+  const auto result = config::load_config_file(path);
+  for (const auto& warning : result.warnings) spdlog::warn("config: {}", warning.to_string());
+  if (!result.ok()) {
+    for (const auto& error : result.errors) spdlog::error("config: {}", error.to_string());
+    spdlog::error("invalid gateway configuration: {} error(s) in {}", result.errors.size(), path);
+    return 1;
+  }
+  const auto& server_config = result.config->server;
+  auto state = std::make_shared<const api::GatewayState>(result.config);
+  auto router = std::make_shared<api::ApiRouter>(state);
+  auto access_log = observability::AccessLog::to_stdout();
+
+  // Signals are caught by a set created before any I/O thread starts, and handled here.
+  boost::asio::io_context signal_io(1);
+  boost::asio::signal_set signals(signal_io, SIGINT, SIGTERM);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  server::HttpServer server(server::ServerLimits::from_config(server_config), router, access_log);
+  const unsigned threads = server_config.io_threads != 0
+                               ? server_config.io_threads
+                               : std::max(1u, std::thread::hardware_concurrency());
+  try {
+    server.start(server_config.bind_host, server_config.bind_port, threads);
+  } catch (const std::exception& error) {
+    spdlog::error("cannot listen on {}: {}", server_config.bind, error.what());
+    return 1;
+  }
+  spdlog::info("sluice listening on {}:{} with {} I/O threads: {} providers, {} models, {} caller keys",
+               server_config.bind_host, server.port(), threads, result.config->providers.size(),
+               result.config->models.size(), state->caller_keys.size());
+
+  int received = 0;
+  signals.async_wait([&](const boost::system::error_code&, int signal) { received = signal; });
+  signal_io.run();
+
+  spdlog::info("signal {} received: draining (up to {} ms)", received,
+               server_config.drain_timeout.count());
+  server.begin_drain();
+  if (!server.wait_until_drained(server_config.drain_timeout)) {
+    spdlog::warn("drain deadline passed with {} connection(s) still open; closing them",
+                 server.open_connections());
+  }
+  server.stop();
+  access_log->flush();
+  spdlog::info("sluice stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  use_stderr_for_diagnostics();
+  CLI::App app{"Sluice: an LLM gateway"};
+  app.require_subcommand(1);
+
+  std::string config_path;
+  auto* serve_command = app.add_subcommand("serve", "Run the gateway");
+  serve_command->add_option("-c,--config", config_path, "Configuration file (YAML)")->required();
+
+  std::string check_format = "text";
+  auto* check_command = app.add_subcommand("check-config", "Validate a configuration file");
+  check_command->add_option("-c,--config", config_path, "Configuration file (YAML)")->required();
+  check_command->add_option("--format", check_format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}));
+
+  auto* keys_command = app.add_subcommand("keys", "Gateway API keys");
+  keys_command->require_subcommand(1);
+  auto* generate_command = keys_command->add_subcommand(
+      "generate", "Print a new gateway API key (gwk_<public_id>.<secret>)");
+
+  CLI11_PARSE(app, argc, argv);
+  if (serve_command->parsed()) return serve(config_path);
+  if (check_command->parsed()) return check_config(config_path, check_format);
+  if (generate_command->parsed()) {
+    std::cout << access::mint_api_key() << '\n';
+    return 0;
+  }
+  return 2;
+}

@@ -1,0 +1,52 @@
+// AccessLog: one JSON line per request on stdout.
+//
+// Lines are handed to an asynchronous spdlog logger whose single writer thread owns stdout, so a
+// slow terminal or pipe never stalls an I/O thread mid-request. When its queue is full the caller
+// waits rather than dropping a line (an access log that silently loses lines is worse than a short
+// wait under overload). Records carry names (key name, model id), never a key, token or secret.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace spdlog {
+class logger;
+}
+
+namespace sluice::observability {
+
+struct AccessLogRecord {
+  std::string request_id;
+  std::string method;
+  std::string path;
+  unsigned status = 0;
+  std::uint64_t duration_us = 0;
+  std::uint64_t request_bytes = 0;
+  std::uint64_t response_bytes = 0;
+  std::string model;           // as requested; empty when the request named none
+  std::string resolved_model;  // after alias resolution; empty when not resolved
+  std::string key_name;        // "<service account>/<key id>"; empty when unauthenticated
+  std::string error_code;      // GatewayError::code when the request failed
+  std::string remote;          // caller address
+};
+
+class AccessLog {
+ public:
+  // Writes to stdout through a background thread with a queue of `queue_lines` lines.
+  static std::shared_ptr<AccessLog> to_stdout(std::size_t queue_lines = 8192);
+  // Writes through the given logger (tests use a synchronous in-memory one).
+  explicit AccessLog(std::shared_ptr<spdlog::logger> logger);
+
+  void write(const AccessLogRecord& record);
+  void flush();
+
+  // The JSON line for a record (without the newline).
+  static std::string format(const AccessLogRecord& record);
+
+ private:
+  std::shared_ptr<spdlog::logger> logger_;
+};
+
+}  // namespace sluice::observability

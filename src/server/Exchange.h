@@ -1,0 +1,54 @@
+// Exchange: one request and the means to answer it, as the handler sees it.
+//
+// The server fills in the request, its id and the access-log record; the handler reads the request,
+// adds what it learns to the record (model, key name, error code) and answers through respond().
+// respond() adds the headers every answer carries (x-request-id, Connection, Content-Length).
+#pragma once
+
+#include "observability/AccessLog.h"
+#include "server/RequestHandler.h"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+
+namespace sluice::server {
+
+class Exchange {
+ public:
+  Exchange(boost::beast::tcp_stream& stream, Request& request, std::string request_id,
+           observability::AccessLogRecord& record, bool caller_keep_alive,
+           const std::atomic<bool>& server_draining, std::chrono::milliseconds write_timeout);
+
+  const Request& request() const { return request_; }
+  const std::string& request_id() const { return request_id_; }
+  observability::AccessLogRecord& log() { return record_; }
+
+  // Sends the whole response. Returns false when the caller went away before it was written.
+  boost::asio::awaitable<bool> respond(Response response);
+
+  bool responded() const { return responded_; }
+  // The caller went away while the answer was being written.
+  bool write_failed() const { return write_failed_; }
+  // The server is shutting down: readiness probes answer not-ready.
+  bool server_draining() const { return server_draining_.load(); }
+  // The connection stays open after this exchange: the caller asked for it and the server is not
+  // draining.
+  bool keep_alive() const { return caller_keep_alive_ && !server_draining_.load(); }
+
+ private:
+  boost::beast::tcp_stream& stream_;
+  Request& request_;
+  std::string request_id_;
+  observability::AccessLogRecord& record_;
+  bool caller_keep_alive_;
+  const std::atomic<bool>& server_draining_;
+  std::chrono::milliseconds write_timeout_;
+  bool responded_ = false;
+  bool write_failed_ = false;
+};
+
+}  // namespace sluice::server
