@@ -1,0 +1,428 @@
+#!/usr/bin/env node
+// A small OpenAI-compatible upstream for the end-to-end tests and for `make run` demos.
+//
+// It answers like the real API (shapes follow the OpenAI OpenAPI spec: chat.completion,
+// chat.completion.chunk, response, response.* stream events, embedding lists) but its text is
+// deterministic: the answer is "Echo: <last user message>", so a caller can see that their input
+// went through the gateway and back. Every request is recorded for the tests to inspect.
+//
+// Control headers, for tests (the gateway does not forward caller headers, so set them with a
+// provider's `default_headers` or a route's `extra_headers`):
+//   x-fake-delay-ms: N        wait N ms before answering
+//   x-fake-status: S          answer status S with an OpenAI error body
+//   x-fake-chunk-delay-ms: N  wait N ms between streamed events
+//
+// As a program:  node openai_upstream.mjs --port 0 --host 127.0.0.1 [--tls-cert F --tls-key F]
+//   prints {"listening":"http://127.0.0.1:PORT"} on stdout once listening, logs requests on stderr.
+// As a module:   const fake = await startOpenAIUpstream({ host, port, tls: { cert, key } });
+//   -> { url, port, requests, close() }
+
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, realpathSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { fileURLToPath } from 'node:url';
+
+export const FAKE_MODELS = ['gpt-4o-mini', 'gpt-4.1', 'text-embedding-3-small'];
+export const EMBEDDING_DIMENSIONS = 8;
+
+const ERROR_TYPES = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  409: 'conflict_error',
+  422: 'invalid_request_error',
+  429: 'rate_limit_error',
+};
+
+/**
+ * Starts the fake. `tls` is optional: { cert, key } as PEM strings or Buffers.
+ * Resolves once listening; `url` has no path (`http://127.0.0.1:PORT`), the API lives under /v1.
+ */
+export async function startOpenAIUpstream({ host = '127.0.0.1', port = 0, tls, log } = {}) {
+  const requests = [];
+  const sockets = new Set();
+  const handler = (req, res) => handleRequest(req, res, requests, log);
+  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler);
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const actualPort = server.address().port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `${tls ? 'https' : 'http'}://${urlHost}:${actualPort}`,
+    port: actualPort,
+    requests,
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function handleRequest(req, res, requests, log) {
+  const rawBody = await readBody(req);
+  let body = rawBody;
+  let jsonError = null;
+  if (rawBody.length > 0) {
+    try {
+      body = JSON.parse(rawBody);
+    } catch (err) {
+      jsonError = err;
+    }
+  }
+  const path = req.url.split('?')[0];
+  requests.push({ method: req.method, path, url: req.url, headers: { ...req.headers }, body, rawBody });
+  res.on('finish', () => log?.(`${req.method} ${req.url} ${describeModel(body)}-> ${res.statusCode}`));
+
+  const delayMs = Number(req.headers['x-fake-delay-ms'] ?? 0);
+  if (delayMs > 0) await sleep(delayMs);
+
+  const forcedStatus = Number(req.headers['x-fake-status'] ?? 0);
+  if (forcedStatus >= 400) {
+    return sendError(res, forcedStatus, `fake upstream answered ${forcedStatus} because x-fake-status asked for it`,
+      'fake_status');
+  }
+
+  const chunkDelayMs = Number(req.headers['x-fake-chunk-delay-ms'] ?? 0);
+  const route = `${req.method} ${path}`;
+  if (path === '/v1/models' || path.startsWith('/v1/models/')) {
+    if (req.method !== 'GET') return sendError(res, 405, `method ${req.method} not allowed on ${path}`, 'method_not_allowed');
+    return path === '/v1/models' ? sendJson(res, 200, modelList()) : sendModel(res, decodeURIComponent(path.slice(11)));
+  }
+  const operations = {
+    'POST /v1/chat/completions': chatCompletions,
+    'POST /v1/responses': responses,
+    'POST /v1/embeddings': embeddings,
+  };
+  const operation = operations[route];
+  if (!operation) return sendError(res, 404, `unknown path ${req.method} ${path}`, 'unknown_url');
+  if (jsonError || typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return sendError(res, 400, 'request body must be a JSON object', 'invalid_json');
+  }
+  if (typeof body.model !== 'string' || body.model === '') {
+    return sendError(res, 400, 'you must provide a model parameter', 'missing_model', 'model');
+  }
+  return operation(res, body, { chunkDelayMs });
+}
+
+// ---- /v1/models ---------------------------------------------------------------------------------
+
+function modelObject(id) {
+  return { id, object: 'model', created: 1700000000, owned_by: 'fake-openai' };
+}
+
+function modelList() {
+  return { object: 'list', data: FAKE_MODELS.map(modelObject) };
+}
+
+function sendModel(res, id) {
+  if (!FAKE_MODELS.includes(id)) return sendError(res, 404, `The model '${id}' does not exist`, 'model_not_found', 'model');
+  return sendJson(res, 200, modelObject(id));
+}
+
+// ---- /v1/chat/completions -----------------------------------------------------------------------
+
+async function chatCompletions(res, body, { chunkDelayMs }) {
+  if (!Array.isArray(body.messages) || body.messages.length === 0) {
+    return sendError(res, 400, 'messages must be a non-empty array', 'invalid_messages', 'messages');
+  }
+  const answer = answerFor(lastUserText(body.messages));
+  const id = `chatcmpl-fake${randomId()}`;
+  const created = nowSeconds();
+  const promptTokens = countTokens(JSON.stringify(body.messages));
+  const pieces = splitIntoDeltas(answer);
+  const usage = {
+    prompt_tokens: promptTokens,
+    completion_tokens: pieces.length,
+    total_tokens: promptTokens + pieces.length,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+  };
+
+  if (!body.stream) {
+    return sendJson(res, 200, {
+      id,
+      object: 'chat.completion',
+      created,
+      model: body.model,
+      choices: [{
+        index: 0,
+        message: { role: 'assistant', content: answer, refusal: null, annotations: [] },
+        logprobs: null,
+        finish_reason: 'stop',
+      }],
+      usage,
+      service_tier: 'default',
+      system_fingerprint: 'fp_fake',
+    });
+  }
+
+  const includeUsage = body.stream_options?.include_usage === true;
+  const chunk = (delta, finishReason) => ({
+    id,
+    object: 'chat.completion.chunk',
+    created,
+    model: body.model,
+    service_tier: 'default',
+    system_fingerprint: 'fp_fake',
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    ...(includeUsage ? { usage: null } : {}),
+  });
+  const frames = [chunk({ role: 'assistant', content: '', refusal: null }, null)];
+  for (const piece of pieces) frames.push(chunk({ content: piece }, null));
+  frames.push(chunk({}, 'stop'));
+  if (includeUsage) {
+    frames.push({ id, object: 'chat.completion.chunk', created, model: body.model, service_tier: 'default',
+      system_fingerprint: 'fp_fake', choices: [], usage });
+  }
+  startSse(res);
+  for (const frame of frames) {
+    res.write(`data: ${JSON.stringify(frame)}\n\n`);
+    if (chunkDelayMs > 0) await sleep(chunkDelayMs);
+  }
+  res.end('data: [DONE]\n\n');
+}
+
+// ---- /v1/responses ------------------------------------------------------------------------------
+
+async function responses(res, body, { chunkDelayMs }) {
+  const answer = answerFor(lastUserText(responsesInputAsMessages(body.input)));
+  const responseId = `resp_fake${randomId()}`;
+  const messageId = `msg_fake${randomId()}`;
+  const createdAt = nowSeconds();
+  const inputTokens = countTokens(JSON.stringify(body.input ?? '') + (body.instructions ?? ''));
+  const pieces = splitIntoDeltas(answer);
+  const usage = {
+    input_tokens: inputTokens,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens: pieces.length,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: inputTokens + pieces.length,
+  };
+  const outputText = { type: 'output_text', text: answer, annotations: [], logprobs: [] };
+  const message = { id: messageId, type: 'message', status: 'completed', role: 'assistant', content: [outputText] };
+  const response = (status, output, responseUsage) => ({
+    id: responseId,
+    object: 'response',
+    created_at: createdAt,
+    status,
+    completed_at: status === 'completed' ? nowSeconds() : null,
+    error: null,
+    incomplete_details: null,
+    instructions: body.instructions ?? null,
+    max_output_tokens: body.max_output_tokens ?? null,
+    model: body.model,
+    output,
+    parallel_tool_calls: true,
+    previous_response_id: body.previous_response_id ?? null,
+    reasoning: { effort: null, summary: null },
+    store: body.store ?? true,
+    temperature: body.temperature ?? 1,
+    text: { format: { type: 'text' } },
+    tool_choice: 'auto',
+    tools: [],
+    top_p: body.top_p ?? 1,
+    truncation: 'disabled',
+    usage: responseUsage,
+    user: null,
+    metadata: body.metadata ?? {},
+  });
+
+  if (!body.stream) return sendJson(res, 200, response('completed', [message], usage));
+
+  const part = { item_id: messageId, output_index: 0, content_index: 0 };
+  const events = [
+    { type: 'response.created', response: response('in_progress', [], null) },
+    { type: 'response.in_progress', response: response('in_progress', [], null) },
+    { type: 'response.output_item.added', output_index: 0,
+      item: { id: messageId, type: 'message', status: 'in_progress', role: 'assistant', content: [] } },
+    { type: 'response.content_part.added', ...part, part: { type: 'output_text', text: '', annotations: [] } },
+    ...pieces.map((delta) => ({ type: 'response.output_text.delta', ...part, delta, logprobs: [] })),
+    { type: 'response.output_text.done', ...part, text: answer, logprobs: [] },
+    { type: 'response.content_part.done', ...part, part: { type: 'output_text', text: answer, annotations: [] } },
+    { type: 'response.output_item.done', output_index: 0, item: message },
+    { type: 'response.completed', response: response('completed', [message], usage) },
+  ];
+  startSse(res);
+  let sequenceNumber = 0;
+  for (const event of events) {
+    res.write(`event: ${event.type}\ndata: ${JSON.stringify({ ...event, sequence_number: sequenceNumber++ })}\n\n`);
+    if (chunkDelayMs > 0) await sleep(chunkDelayMs);
+  }
+  res.end();
+}
+
+function responsesInputAsMessages(input) {
+  if (typeof input === 'string') return [{ role: 'user', content: input }];
+  if (!Array.isArray(input)) return [];
+  return input.filter((item) => item && typeof item === 'object' && (item.type === undefined || item.type === 'message'));
+}
+
+// ---- /v1/embeddings -----------------------------------------------------------------------------
+
+function embeddings(res, body) {
+  const inputs = Array.isArray(body.input) ? body.input : [body.input];
+  if (body.input === undefined || inputs.length === 0) {
+    return sendError(res, 400, 'input must be a string or a non-empty array', 'invalid_input', 'input');
+  }
+  const base64 = body.encoding_format === 'base64';
+  const data = inputs.map((input, index) => {
+    const vector = deterministicVector(input);
+    return {
+      object: 'embedding',
+      index,
+      embedding: base64 ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector,
+    };
+  });
+  const promptTokens = inputs.reduce((sum, input) => sum + countTokens(JSON.stringify(input)), 0);
+  return sendJson(res, 200, {
+    object: 'list',
+    data,
+    model: body.model,
+    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+  });
+}
+
+/** Unit-length vector of EMBEDDING_DIMENSIONS floats, a pure function of the input. */
+export function deterministicVector(input) {
+  const digest = createHash('sha256').update(JSON.stringify(input)).digest();
+  const raw = Array.from({ length: EMBEDDING_DIMENSIONS }, (_, i) => digest.readInt16BE(i * 2) / 32768);
+  const norm = Math.hypot(...raw) || 1;
+  // Rounded through Float32 so the JSON and base64 encodings carry the same numbers.
+  return raw.map((x) => Math.fround(x / norm));
+}
+
+// ---- text helpers -------------------------------------------------------------------------------
+
+/** The deterministic answer for a user message. */
+export function answerFor(userText) {
+  return `Echo: ${userText === '' ? '(no user message)' : userText}`;
+}
+
+function lastUserText(messages) {
+  const lastUser = [...(messages ?? [])].reverse().find((m) => m && m.role === 'user');
+  if (!lastUser) return '';
+  if (typeof lastUser.content === 'string') return lastUser.content;
+  if (!Array.isArray(lastUser.content)) return '';
+  return lastUser.content
+    .filter((p) => p && typeof p.text === 'string' && ['text', 'input_text'].includes(p.type))
+    .map((p) => p.text)
+    .join(' ');
+}
+
+/** Splits text into word-sized deltas that concatenate back to it: "Echo: hi you" -> ["Echo:", " hi", " you"]. */
+export function splitIntoDeltas(text) {
+  return text.match(/\s*\S+|\s+$/g) ?? [text];
+}
+
+function countTokens(text) {
+  return Math.max(1, Math.ceil(text.length / 4));
+}
+
+function describeModel(body) {
+  return body && typeof body === 'object' && typeof body.model === 'string' ? `model=${body.model} ` : '';
+}
+
+// ---- HTTP helpers -------------------------------------------------------------------------------
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res, status, value) {
+  const text = JSON.stringify(value);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'x-request-id': res.req.headers['x-request-id'] ?? `fake-${randomId()}`,
+  });
+  res.end(text);
+}
+
+function sendError(res, status, message, code, param = null) {
+  const type = ERROR_TYPES[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
+  sendJson(res, status, { error: { message, type, param, code } });
+}
+
+function startSse(res) {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-request-id': res.req.headers['x-request-id'] ?? `fake-${randomId()}`,
+  });
+  res.flushHeaders();
+}
+
+function randomId() {
+  return randomBytes(8).toString('hex');
+}
+
+function nowSeconds() {
+  return Math.floor(Date.now() / 1000);
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// ---- command line -------------------------------------------------------------------------------
+
+function parseArgs(argv) {
+  const options = { host: '127.0.0.1', port: 0 };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inlineValue] = argv[i].split(/=(.*)/s, 2);
+    const value = () => inlineValue ?? argv[++i];
+    switch (flag) {
+      case '--host': options.host = value(); break;
+      case '--port': options.port = Number(value()); break;
+      case '--tls-cert': options.tlsCert = value(); break;
+      case '--tls-key': options.tlsKey = value(); break;
+      case '--quiet': options.quiet = true; break;
+      case '--help':
+      case '-h':
+        process.stdout.write('usage: openai_upstream.mjs [--host 127.0.0.1] [--port 0] [--tls-cert FILE --tls-key FILE] [--quiet]\n');
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown argument ${argv[i]} (try --help)`);
+    }
+  }
+  if (Boolean(options.tlsCert) !== Boolean(options.tlsKey)) throw new Error('--tls-cert and --tls-key go together');
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new Error('--port must be 0..65535');
+  return options;
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const tls = options.tlsCert ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : undefined;
+  const log = options.quiet ? undefined : (line) => process.stderr.write(`fake-openai: ${line}\n`);
+  const fake = await startOpenAIUpstream({ host: options.host, port: options.port, tls, log });
+  process.stdout.write(`${JSON.stringify({ listening: fake.url })}\n`);
+  log?.(`OpenAI-compatible fake listening on ${fake.url}/v1 (models: ${FAKE_MODELS.join(', ')}); answers echo the last user message`);
+  const shutdown = () => fake.close().then(() => process.exit(0));
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+if (process.argv[1] && realpathSync(fileURLToPath(import.meta.url)) === realpathSync(process.argv[1])) {
+  main().catch((err) => {
+    process.stderr.write(`fake-openai: ${err.message}\n`);
+    process.exit(2);
+  });
+}
