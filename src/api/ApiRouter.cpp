@@ -3,6 +3,7 @@
 #include "access/CallerCredential.h"
 #include "api/Endpoint.h"
 #include "api/ErrorBody.h"
+#include "api/GenerationEndpoint.h"
 #include "api/ModelList.h"
 
 #include <boost/json/object.hpp>
@@ -18,18 +19,11 @@ using boost::asio::awaitable;
 
 namespace {
 
-std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
-
 server::Response json_response(http::status status, std::string body) {
   server::Response response{status, 11};
   response.set(http::field::content_type, "application/json");
   response.body() = std::move(body);
   return response;
-}
-
-awaitable<void> fail(server::Exchange& exchange, const GatewayError& error) {
-  exchange.log().error_code = error.code;
-  co_await exchange.respond(error_response(error, path_of(exchange.request().target())));
 }
 
 // The key that authenticated the request, or the 401 to answer.
@@ -51,29 +45,78 @@ Expected<const config::ModelConfig*> visible_model(const GatewayState& state,
   return model;
 }
 
+// What a generation endpoint was asked to do, once the body is parsed and the model resolved.
+struct GenerationCall {
+  ApiFamily family = ApiFamily::kChatCompletions;
+  const config::ModelConfig* model = nullptr;  // canonical: aliases followed
+  json::object body;
+};
+
+ApiFamily family_of(EndpointKind kind) {
+  switch (kind) {
+    case EndpointKind::kResponses: return ApiFamily::kResponses;
+    case EndpointKind::kEmbeddings: return ApiFamily::kEmbeddings;
+    default: return ApiFamily::kChatCompletions;
+  }
+}
+
+// Parses a generation request's body and resolves the model it names, for this key.
+Expected<GenerationCall> generation_call(const GatewayState& state, const access::CallerKey& key,
+                                         EndpointKind kind, server::Exchange& exchange) {
+  boost::system::error_code parse_error;
+  json::value body = json::parse(exchange.request().body(), parse_error);
+  if (parse_error) {
+    return GatewayError::invalid_request("request body is not valid JSON: " + parse_error.message());
+  }
+  if (!body.is_object()) return GatewayError::invalid_request("request body must be a JSON object");
+  const auto* model_field = body.as_object().if_contains("model");
+  if (model_field == nullptr || !model_field->is_string() || model_field->as_string().empty()) {
+    return GatewayError::invalid_request("`model` must be a non-empty string", "model");
+  }
+  const std::string model_id(model_field->as_string());
+  exchange.log().model = model_id;
+  const auto model = visible_model(state, key, model_id);
+  if (!model) return model.error();
+  const auto& canonical = state.models.canonical(**model);
+  exchange.log().resolved_model = canonical.id;
+  if (kind == EndpointKind::kMessages) {
+    // The Anthropic front door translates to and from the routes' APIs: later work.
+    return GatewayError{501, "not_implemented_error", "not_implemented", std::nullopt,
+                        "/v1/messages is not available in this build yet"};
+  }
+  return GenerationCall{family_of(kind), &canonical, std::move(body.as_object())};
+}
+
+// Why this endpoint cannot take the request as sent (unknown path, wrong method), if it cannot.
+std::optional<GatewayError> endpoint_refusal(const Endpoint& endpoint, const server::Request& request,
+                                             std::string_view path) {
+  if (endpoint.kind == EndpointKind::kUnknown) return GatewayError::unknown_path(std::string(path));
+  if (request.method() != endpoint.method) {
+    return GatewayError::method_not_allowed(std::string(request.method_string()), std::string(path));
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 ApiRouter::ApiRouter(std::shared_ptr<const GatewayState> state) : state_(std::move(state)) {}
 
 server::Response ApiRouter::error_response(const GatewayError& error,
                                            std::string_view target) const {
-  return api::error_response(error, path_of(target));
+  return api::error_response(error, server::path_of(target));
 }
 
 awaitable<void> ApiRouter::handle(server::Exchange& exchange) {
   // The request keeps the state it started with, even if a reload swaps it meanwhile.
+  // (Errors are built into locals before they are awaited on: GCC 12 can destroy temporaries made
+  // inside a co_await expression twice.)
   const std::shared_ptr<const GatewayState> state = state_;
   const auto& request = exchange.request();
-  const auto path = path_of(request.target());
+  const auto path = server::path_of(request.target());
   const auto endpoint = endpoint_for_path(path);
 
-  if (endpoint.kind == EndpointKind::kUnknown) {
-    co_await fail(exchange, GatewayError::unknown_path(std::string(path)));
-    co_return;
-  }
-  if (request.method() != endpoint.method) {
-    co_await fail(exchange, GatewayError::method_not_allowed(std::string(request.method_string()),
-                                                            std::string(path)));
+  if (const auto refusal = endpoint_refusal(endpoint, request, path)) {
+    co_await respond_with_error(exchange, *refusal);
     co_return;
   }
 
@@ -81,20 +124,20 @@ awaitable<void> ApiRouter::handle(server::Exchange& exchange) {
     case EndpointKind::kHealthz:
       co_await exchange.respond(json_response(http::status::ok, R"({"status":"ok"})"));
       co_return;
-    case EndpointKind::kReadyz:
-      if (exchange.server_draining()) {
-        co_await exchange.respond(
-            json_response(http::status::service_unavailable, R"({"status":"draining"})"));
-      } else {
-        co_await exchange.respond(json_response(http::status::ok, R"({"status":"ready"})"));
-      }
+    case EndpointKind::kReadyz: {
+      auto readiness = exchange.server_draining()
+                           ? json_response(http::status::service_unavailable, R"({"status":"draining"})")
+                           : json_response(http::status::ok, R"({"status":"ready"})");
+      co_await exchange.respond(std::move(readiness));
       co_return;
+    }
     case EndpointKind::kHealthJson: {
       json::object health{{"status", exchange.server_draining() ? "draining" : "ok"},
                           {"config_loaded_at", state->loaded_at_unix},
                           {"providers", state->config->providers.size()},
                           {"models", state->config->models.size()}};
-      co_await exchange.respond(json_response(http::status::ok, json::serialize(health)));
+      auto answer = json_response(http::status::ok, json::serialize(health));
+      co_await exchange.respond(std::move(answer));
       co_return;
     }
     default:
@@ -107,14 +150,15 @@ awaitable<void> ApiRouter::handle(server::Exchange& exchange) {
                             : access::CredentialHeaders::kBearerOnly;
   const auto key = authenticate(*state, exchange, accepted);
   if (!key) {
-    co_await fail(exchange, key.error());
+    co_await respond_with_error(exchange, key.error());
     co_return;
   }
   exchange.log().key_name = (*key)->name;
 
   if (endpoint.kind == EndpointKind::kListModels) {
-    co_await exchange.respond(
-        json_response(http::status::ok, model_list_body(state->models, **key, state->loaded_at_unix)));
+    auto answer = json_response(http::status::ok,
+                                model_list_body(state->models, **key, state->loaded_at_unix));
+    co_await exchange.respond(std::move(answer));
     co_return;
   }
   if (endpoint.kind == EndpointKind::kRetrieveModel) {
@@ -123,42 +167,20 @@ awaitable<void> ApiRouter::handle(server::Exchange& exchange) {
     exchange.log().model = model_id;
     const auto model = visible_model(*state, **key, model_id);
     if (!model) {
-      co_await fail(exchange, model.error());
+      co_await respond_with_error(exchange, model.error());
       co_return;
     }
-    co_await exchange.respond(
-        json_response(http::status::ok, model_object_body(**model, state->loaded_at_unix)));
+    auto answer = json_response(http::status::ok, model_object_body(**model, state->loaded_at_unix));
+    co_await exchange.respond(std::move(answer));
     co_return;
   }
 
-  // Generation endpoints: the body is a JSON object naming a gateway model.
-  boost::system::error_code parse_error;
-  json::value body = json::parse(request.body(), parse_error);
-  if (parse_error || !body.is_object()) {
-    co_await fail(exchange, GatewayError::invalid_request(
-                                parse_error ? "request body is not valid JSON: " + parse_error.message()
-                                            : "request body must be a JSON object"));
+  auto call = generation_call(*state, **key, endpoint.kind, exchange);
+  if (!call) {
+    co_await respond_with_error(exchange, call.error());
     co_return;
   }
-  const auto* model_field = body.as_object().if_contains("model");
-  if (model_field == nullptr || !model_field->is_string() || model_field->as_string().empty()) {
-    co_await fail(exchange,
-                  GatewayError::invalid_request("`model` must be a non-empty string", "model"));
-    co_return;
-  }
-  const std::string model_id(model_field->as_string());
-  exchange.log().model = model_id;
-  const auto model = visible_model(*state, **key, model_id);
-  if (!model) {
-    co_await fail(exchange, model.error());
-    co_return;
-  }
-  exchange.log().resolved_model = state->models.canonical(**model).id;
-
-  // Forwarding to upstream providers is the data-plane work that follows the foundation.
-  co_await fail(exchange, GatewayError{501, "not_implemented_error", "not_implemented", std::nullopt,
-                                       "forwarding requests to upstream providers is not "
-                                       "available in this build yet"});
+  co_await serve_generation(exchange, *state, call->family, *call->model, std::move(call->body));
 }
 
 }  // namespace sluice::api

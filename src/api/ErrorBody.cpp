@@ -38,4 +38,10 @@ server::Response error_response(const GatewayError& error, std::string_view path
   return response;
 }
 
+boost::asio::awaitable<void> respond_with_error(server::Exchange& exchange, const GatewayError& error) {
+  exchange.log().error_code = error.code;
+  auto answer = error_response(error, server::path_of(exchange.request().target()));
+  co_await exchange.respond(std::move(answer));
+}
+
 }  // namespace sluice::api

@@ -4,7 +4,10 @@
 #pragma once
 
 #include "core/GatewayError.h"
+#include "server/Exchange.h"
 #include "server/RequestHandler.h"
+
+#include <boost/asio/awaitable.hpp>
 
 #include <string>
 #include <string_view>
@@ -21,5 +24,8 @@ std::string anthropic_error_body(const GatewayError& error);
 
 // A complete JSON error response (status, content type, body) in the dialect of `path`.
 server::Response error_response(const GatewayError& error, std::string_view path);
+
+// Answers the exchange with `error` in its path's dialect and notes the code in the access log.
+boost::asio::awaitable<void> respond_with_error(server::Exchange& exchange, const GatewayError& error);
 
 }  // namespace sluice::api

@@ -1,8 +1,15 @@
 #include "server/Exchange.h"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
+
+#include <sys/socket.h>
 
 namespace sluice::server {
 
@@ -34,6 +41,68 @@ boost::asio::awaitable<bool> Exchange::respond(Response response) {
   (void)written;
   write_failed_ = static_cast<bool>(error);
   co_return !write_failed_;
+}
+
+namespace {
+constexpr auto use_nothrow = boost::asio::as_tuple(boost::asio::use_awaitable);
+}  // namespace
+
+boost::asio::awaitable<bool> Exchange::begin_stream(const Response& head) {
+  responded_ = true;
+  streaming_ = true;
+  http::response<http::empty_body> streamed{head.result(), 11};
+  for (const auto& field : head) streamed.set(field.name_string(), field.value());
+  streamed.set("x-request-id", request_id_);
+  streamed.keep_alive(keep_alive());
+  streamed.chunked(true);
+  record_.status = streamed.result_int();
+  http::response_serializer<http::empty_body> serializer{streamed};
+  stream_.expires_after(write_timeout_);
+  auto [error, written] = co_await http::async_write_header(stream_, serializer, use_nothrow);
+  (void)written;
+  write_failed_ = static_cast<bool>(error);
+  co_return !write_failed_;
+}
+
+boost::asio::awaitable<bool> Exchange::write_chunk(std::string_view data) {
+  if (write_failed_) co_return false;
+  if (data.empty()) co_return true;  // an empty chunk would end the body
+  stream_.expires_after(write_timeout_);
+  auto [error, written] = co_await boost::asio::async_write(
+      stream_, http::make_chunk(boost::asio::buffer(data.data(), data.size())), use_nothrow);
+  (void)written;
+  record_.response_bytes += data.size();
+  write_failed_ = static_cast<bool>(error);
+  co_return !write_failed_;
+}
+
+boost::asio::awaitable<bool> Exchange::end_stream() {
+  if (write_failed_) co_return false;
+  stream_.expires_after(write_timeout_);
+  auto [error, written] = co_await boost::asio::async_write(stream_, http::make_chunk_last(), use_nothrow);
+  (void)written;
+  write_failed_ = static_cast<bool>(error);
+  co_return !write_failed_;
+}
+
+boost::asio::awaitable<void> Exchange::caller_gone() {
+  auto& socket = stream_.socket();
+  for (;;) {
+    auto [error] = co_await socket.async_wait(boost::asio::socket_base::wait_read, use_nothrow);
+    if (error == boost::asio::error::operation_aborted) co_return;
+    if (error) co_return;  // the socket failed: the caller is gone
+    char probe = 0;
+    const auto peeked = ::recv(socket.native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (peeked == 0) co_return;                                   // orderly close
+    if (peeked < 0 && errno != EAGAIN && errno != EWOULDBLOCK) co_return;  // reset
+    if (peeked > 0) {
+      // The caller sent more bytes (a pipelined request): it is still here. Stop polling the
+      // socket, which would stay readable, and wait until cancelled.
+      boost::asio::steady_timer forever(socket.get_executor(), std::chrono::steady_clock::time_point::max());
+      co_await forever.async_wait(use_nothrow);
+      co_return;
+    }
+  }
 }
 
 }  // namespace sluice::server

@@ -17,6 +17,10 @@
 
 namespace sluice::server {
 
+// The path part of a request target: the query string is neither routed on nor logged (it may
+// carry values callers did not mean to be logged).
+inline std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
 class Exchange {
  public:
   Exchange(boost::beast::tcp_stream& stream, Request& request, std::string request_id,
@@ -29,6 +33,18 @@ class Exchange {
 
   // Sends the whole response. Returns false when the caller went away before it was written.
   boost::asio::awaitable<bool> respond(Response response);
+
+  // A streamed answer: the head (status and headers of `head`; its body is ignored) goes out at
+  // once with chunked transfer-encoding, then each write_chunk() is sent as soon as it is called,
+  // then end_stream() closes the body. Each returns false when the caller went away.
+  boost::asio::awaitable<bool> begin_stream(const Response& head);
+  boost::asio::awaitable<bool> write_chunk(std::string_view data);
+  boost::asio::awaitable<bool> end_stream();
+  bool streaming() const { return streaming_; }
+
+  // Completes when the caller closes its connection (it stays pending while the caller is merely
+  // quiet). Raced against upstream reads so a caller who leaves cancels the upstream at once.
+  boost::asio::awaitable<void> caller_gone();
 
   bool responded() const { return responded_; }
   // The caller went away while the answer was being written.
@@ -49,6 +65,7 @@ class Exchange {
   std::chrono::milliseconds write_timeout_;
   bool responded_ = false;
   bool write_failed_ = false;
+  bool streaming_ = false;
 };
 
 }  // namespace sluice::server

@@ -6,6 +6,7 @@
 #include <boost/algorithm/string/predicate.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -26,6 +27,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+using namespace asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -58,12 +60,6 @@ std::optional<GatewayError> refusal_for(const boost::system::error_code& error,
     return GatewayError::invalid_request("malformed HTTP request: " + error.message());
   }
   return std::nullopt;
-}
-
-// The path part of a request target, for logs: a query string may carry values callers did not
-// mean to be logged.
-std::string_view path_of(std::string_view target) {
-  return target.substr(0, target.find('?'));
 }
 
 void log_spawn_failure(std::exception_ptr failure) {
@@ -222,6 +218,7 @@ asio::awaitable<void> HttpServer::serve_connection(Worker& worker, tcp::socket s
       endpoint_error ? std::string() : remote_endpoint.address().to_string();
 
   beast::flat_buffer buffer;
+  asio::steady_timer deadline(stream.get_executor());
   bool close_quietly = true;  // false once a refusal was sent: linger so the caller reads it
   for (;;) {
     // Idle: wait for the first byte of the next request.
@@ -259,11 +256,18 @@ asio::awaitable<void> HttpServer::serve_connection(Worker& worker, tcp::socket s
     // A request the server refuses before dispatch; the connection closes after the answer.
     std::optional<GatewayError> refusal;
 
-    stream.expires_after(limits_.request_header_timeout);
-    auto [head_error, head_size] = co_await http::async_read_header(stream, buffer, parser, use_nothrow);
-    (void)head_size;
-    if (head_error) refusal = refusal_for(head_error, limits_);
-    if (head_error && !refusal) break;
+    // Head and body deadlines race a timer rather than using the stream's own expiry, which
+    // closes the socket: the caller must still be able to read the 408.
+    stream.expires_never();
+    deadline.expires_after(limits_.request_header_timeout);
+    auto head = co_await (http::async_read_header(stream, buffer, parser, use_nothrow) ||
+                          deadline.async_wait(use_nothrow));
+    if (head.index() == 1) {
+      refusal = GatewayError::request_timeout();
+    } else if (const auto head_error = std::get<0>(std::get<0>(head))) {
+      refusal = refusal_for(head_error, limits_);
+      if (!refusal) break;
+    }
 
     auto& request = parser.get();
     std::string request_id;
@@ -290,10 +294,12 @@ asio::awaitable<void> HttpServer::serve_connection(Worker& worker, tcp::socket s
         (void)size;
         if (error) break;
       }
-      stream.expires_after(limits_.request_body_timeout);
-      auto [body_error, body_size] = co_await http::async_read(stream, buffer, parser, use_nothrow);
-      (void)body_size;
-      if (body_error) {
+      deadline.expires_after(limits_.request_body_timeout);
+      auto body = co_await (http::async_read(stream, buffer, parser, use_nothrow) ||
+                            deadline.async_wait(use_nothrow));
+      if (body.index() == 1) {
+        refusal = GatewayError::request_timeout();
+      } else if (const auto body_error = std::get<0>(std::get<0>(body))) {
         refusal = refusal_for(body_error, limits_);
         if (!refusal) break;
       }
@@ -303,7 +309,8 @@ asio::awaitable<void> HttpServer::serve_connection(Worker& worker, tcp::socket s
                       request.keep_alive() && !refusal, draining_, limits_.request_body_timeout);
     if (refusal) {
       record.error_code = refusal->code;
-      co_await exchange.respond(handler_->error_response(*refusal, request.target()));
+      auto answer = handler_->error_response(*refusal, request.target());
+      co_await exchange.respond(std::move(answer));
       finish_record(exchange);
       close_quietly = false;
       break;
@@ -322,8 +329,8 @@ asio::awaitable<void> HttpServer::serve_connection(Worker& worker, tcp::socket s
     if (!exchange.responded()) {
       if (!handler_failed) spdlog::error("request {} got no response", exchange.request_id());
       record.error_code = "internal_error";
-      written = co_await exchange.respond(
-          handler_->error_response(GatewayError::internal(), request.target()));
+      auto answer = handler_->error_response(GatewayError::internal(), request.target());
+      written = co_await exchange.respond(std::move(answer));
     }
     finish_record(exchange);
     if (!written || exchange.write_failed() || !exchange.keep_alive()) break;
