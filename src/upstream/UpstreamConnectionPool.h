@@ -1,0 +1,48 @@
+// UpstreamConnectionPool: idle keep-alive connections, per origin, for one I/O thread.
+//
+// A connection enters the pool only after its response was read completely on a keep-alive
+// connection; it leaves it for the next request to the same origin (scheme, host, port). The most
+// recently returned connection is handed out first: it is the one least likely to have been closed
+// by the peer's idle timeout. Each origin keeps at most `max_idle_per_origin` connections; one more
+// is closed instead of pooled. Nothing else is cached (no DNS answers, no TLS sessions).
+//
+// Not thread-safe by design: the pool belongs to one UpstreamClient, which belongs to one
+// io_context run by one thread, so the hot path takes no lock.
+#pragma once
+
+#include "upstream/UpstreamConnection.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace sluice::upstream {
+
+class UpstreamConnectionPool {
+ public:
+  explicit UpstreamConnectionPool(std::size_t max_idle_per_origin) : max_idle_per_origin_(max_idle_per_origin) {}
+
+  // A live idle connection to `origin`, or null. Connections found closed by the peer are dropped
+  // on the way.
+  std::unique_ptr<UpstreamConnection> take(const std::string& origin);
+  // Keeps `connection` for reuse, or closes it when its origin already has enough idle ones.
+  void give_back(std::unique_ptr<UpstreamConnection> connection);
+
+  std::size_t idle_connections(const std::string& origin) const;
+
+  // Counters for tests and metrics: connections this client opened, and requests that were sent
+  // on a pooled connection instead.
+  void count_opened() { ++opened_; }
+  std::uint64_t opened() const { return opened_; }
+  std::uint64_t reused() const { return reused_; }
+
+ private:
+  std::size_t max_idle_per_origin_;
+  std::unordered_map<std::string, std::vector<std::unique_ptr<UpstreamConnection>>> idle_;
+  std::uint64_t opened_ = 0;
+  std::uint64_t reused_ = 0;
+};
+
+}  // namespace sluice::upstream
