@@ -6,11 +6,13 @@
 #pragma once
 
 #include "access/CallerKeyRegistry.h"
+#include "auth/UpstreamAuthenticator.h"
 #include "config/GatewayConfig.h"
 #include "routing/ModelCatalog.h"
 
 #include <cstdint>
 #include <memory>
+#include <unordered_map>
 
 namespace sluice::api {
 
@@ -21,6 +23,14 @@ struct GatewayState {
   access::CallerKeyRegistry caller_keys;
   routing::ModelCatalog models;
   std::int64_t loaded_at_unix = 0;  // `created` of the models listed by /v1/models
+
+  // How requests on a route authenticate to its upstream. Built once per route, so credential
+  // caches (SigV4 signing keys, temporary credentials) live as long as the configuration.
+  auth::UpstreamAuthenticator& authenticator_for(const config::RouteConfig& route) const;
+
+ private:
+  std::unordered_map<const config::RouteConfig*, std::shared_ptr<auth::UpstreamAuthenticator>>
+      authenticators_;
 };
 
 }  // namespace sluice::api

@@ -80,6 +80,14 @@ std::string AccessLog::format(const AccessLogRecord& record) {
   if (!record.model.empty()) append_field(line, "model", record.model);
   if (!record.resolved_model.empty()) append_field(line, "resolved_model", record.resolved_model);
   if (!record.key_name.empty()) append_field(line, "key_name", record.key_name);
+  if (!record.route.empty()) append_field(line, "route", record.route);
+  if (record.upstream_status != 0) append_field(line, "upstream_status", std::uint64_t{record.upstream_status});
+  if (record.usage_present) {
+    line += ",\"usage\":{\"input_tokens\":" + std::to_string(record.input_tokens) +
+            ",\"output_tokens\":" + std::to_string(record.output_tokens) +
+            ",\"cached_input_tokens\":" + std::to_string(record.cached_input_tokens) +
+            ",\"reasoning_tokens\":" + std::to_string(record.reasoning_tokens) + "}";
+  }
   if (!record.error_code.empty()) append_field(line, "error_code", record.error_code);
   if (!record.remote.empty()) append_field(line, "remote", record.remote);
   line.push_back('}');

@@ -28,6 +28,13 @@ struct AccessLogRecord {
   std::string model;           // as requested; empty when the request named none
   std::string resolved_model;  // after alias resolution; empty when not resolved
   std::string key_name;        // "<service account>/<key id>"; empty when unauthenticated
+  std::string route;           // "<provider>/<upstream model>" that served the request
+  unsigned upstream_status = 0;
+  bool usage_present = false;  // the upstream reported token usage
+  std::int64_t input_tokens = 0;
+  std::int64_t output_tokens = 0;
+  std::int64_t cached_input_tokens = 0;
+  std::int64_t reasoning_tokens = 0;
   std::string error_code;      // GatewayError::code when the request failed
   std::string remote;          // caller address
 };

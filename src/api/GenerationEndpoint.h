@@ -1,0 +1,20 @@
+// GenerationEndpoint: POST /v1/chat/completions, /v1/responses and /v1/embeddings after the caller
+// is authenticated and the model resolved: choose the route, refuse what it cannot do, build and
+// authorize the upstream request, send it, and answer — whole, or streamed event by event.
+#pragma once
+
+#include "access/CallerKeyRegistry.h"
+#include "api/GatewayState.h"
+#include "core/ApiFamily.h"
+#include "server/Exchange.h"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+
+namespace sluice::api {
+
+boost::asio::awaitable<void> serve_generation(server::Exchange& exchange, const GatewayState& state,
+                                              ApiFamily family, const config::ModelConfig& model,
+                                              boost::json::object body);
+
+}  // namespace sluice::api
