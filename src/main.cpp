@@ -5,6 +5,7 @@
 #include "access/ApiKeyMint.h"
 #include "api/ApiRouter.h"
 #include "api/GatewayState.h"
+#include "api/GenerationEndpoint.h"
 #include "config/ConfigLoader.h"
 #include "config/ConfigSummary.h"
 #include "observability/AccessLog.h"
@@ -75,7 +76,8 @@ int serve(const std::string& path) {
                                ? server_config.io_threads
                                : std::max(1u, std::thread::hardware_concurrency());
   try {
-    server.start(server_config.bind_host, server_config.bind_port, threads);
+    server.start(server_config.bind_host, server_config.bind_port, threads,
+                 api::prepare_upstream_client);
   } catch (const std::exception& error) {
     spdlog::error("cannot listen on {}: {}", server_config.bind, error.what());
     return 1;

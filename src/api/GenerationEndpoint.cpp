@@ -160,6 +160,8 @@ awaitable<void> whole_answer(server::Exchange& exchange, upstream::UpstreamRespo
 
 }  // namespace
 
+void prepare_upstream_client(asio::io_context& io) { upstream_client_for(io); }
+
 awaitable<void> serve_generation(server::Exchange& exchange, const GatewayState& state,
                                  ApiFamily family, const config::ModelConfig& model,
                                  json::object body) {

@@ -9,9 +9,14 @@
 #include "server/Exchange.h"
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/json/object.hpp>
 
 namespace sluice::api {
+
+// Builds this I/O thread's upstream client (connection pools, TLS trust store) ahead of the first
+// request, so no request pays for reading the trust store from disk.
+void prepare_upstream_client(boost::asio::io_context& io);
 
 boost::asio::awaitable<void> serve_generation(server::Exchange& exchange, const GatewayState& state,
                                               ApiFamily family, const config::ModelConfig& model,

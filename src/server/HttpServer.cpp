@@ -101,7 +101,8 @@ HttpServer::~HttpServer() {
   workers_.clear();  // before the counters the connection frames update on destruction
 }
 
-void HttpServer::start(const std::string& host, std::uint16_t port, unsigned io_threads) {
+void HttpServer::start(const std::string& host, std::uint16_t port, unsigned io_threads,
+                       ThreadPreparation prepare_thread) {
   const auto address = asio::ip::make_address(host);
   io_threads = std::max(1u, io_threads);
   for (unsigned i = 0; i < io_threads; ++i) {
@@ -119,7 +120,10 @@ void HttpServer::start(const std::string& host, std::uint16_t port, unsigned io_
   }
   for (auto& worker : workers_) {
     asio::co_spawn(worker->io, accept_loop(*worker), log_spawn_failure);
-    threads_.emplace_back([io = &worker->io] { io->run(); });
+    threads_.emplace_back([io = &worker->io, prepare_thread] {
+      if (prepare_thread) prepare_thread(*io);
+      io->run();
+    });
   }
 }
 

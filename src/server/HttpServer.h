@@ -21,6 +21,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -47,9 +48,14 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
+  // Runs on each I/O thread before it serves anything: per-thread state that costs disk or CPU to
+  // build (an upstream client's trust store) is made here, never on a request.
+  using ThreadPreparation = std::function<void(boost::asio::io_context&)>;
+
   // Binds `io_threads` acceptors to host:port and starts the threads. Port 0 picks a free port
   // (the same one for every acceptor). Throws std::system_error when the address cannot be bound.
-  void start(const std::string& host, std::uint16_t port, unsigned io_threads);
+  void start(const std::string& host, std::uint16_t port, unsigned io_threads,
+             ThreadPreparation prepare_thread = {});
   std::uint16_t port() const { return port_; }
 
   // Stop accepting and close idle connections; in-flight requests finish. Thread-safe.
