@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -200,10 +201,136 @@ test('fake serves HTTPS when given a certificate and key', { skip: !hasOpenssl &
       }).on('error', reject);
     });
     assert.equal(status, 200);
+    assert.equal(tlsFake.connections, 1, 'a TLS connection counts once its handshake completes');
+    // A client that does not trust the certificate: no connection counted, a tls-error recorded.
+    await assert.rejects(new Promise((resolve, reject) => {
+      https.get(`${tlsFake.url}/v1/models`, { agent: false }, resolve).on('error', reject);
+    }), /self[- ]signed|certificate/i);
+    const failure = await tlsFake.waitForEvent((e) => e.type === 'tls-error');
+    assert.equal(typeof failure.message, 'string');
+    assert.equal(tlsFake.connections, 1);
   } finally {
     await tlsFake.close();
   }
 });
+
+test('fake serves the OpenAI endpoints under any path prefix (Bedrock Mantle\'s /openai/v1 too)', async () => {
+  const mantle = new OpenAI({ baseURL: `${fake.url}/openai/v1`, apiKey: 'sk-fake', maxRetries: 0 });
+  const response = await mantle.responses.create({ model: 'openai.gpt-5.5', input: 'prefixed' });
+  assert.equal(response.output_text, 'Echo: prefixed');
+  assert.equal(fake.requests.at(-1).path, '/openai/v1/responses');
+  const completion = await mantle.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'p' }] });
+  assert.equal(completion.choices[0].message.content, 'Echo: p');
+  const models = await mantle.models.list();
+  assert.ok(models.data.length > 0);
+});
+
+test('fake setBehavior({ status, errorBody }) answers following requests with that error until reset', async () => {
+  const body = { error: { message: 'slow down', type: 'tokens', param: null, code: 'rate_limit_exceeded' } };
+  fake.setBehavior({ status: 429, errorBody: body });
+  try {
+    for (let i = 0; i < 2; i++) {
+      await assert.rejects(client.embeddings.create({ model: 'text-embedding-3-small', input: 'x' }), (err) => {
+        assert.equal(err.status, 429);
+        assert.deepEqual(err.error, body.error);
+        return true;
+      });
+    }
+  } finally {
+    fake.setBehavior();
+  }
+  const ok = await client.embeddings.create({ model: 'text-embedding-3-small', input: 'x' });
+  assert.equal(ok.data.length, 1);
+});
+
+test('fake setBehavior({ delayMs }) waits before answering', async () => {
+  fake.setBehavior({ delayMs: 200 });
+  try {
+    const started = Date.now();
+    await client.models.list();
+    assert.ok(Date.now() - started >= 190);
+  } finally {
+    fake.setBehavior();
+  }
+});
+
+test('fake records a socket id per request and counts connections', async () => {
+  const own = await startOpenAIUpstream();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    for (let i = 0; i < 2; i++) await rawPost(`${own.url}/v1/embeddings`, { model: 'm', input: `r${i}` }, { agent });
+    await rawPost(`${own.url}/v1/embeddings`, { model: 'm', input: 'fresh' }, { agent: false });
+    assert.equal(own.connections, 2);
+    const [a, b, c] = own.requests.map((r) => r.socketId);
+    assert.equal(a, b);
+    assert.notEqual(a, c);
+    assert.deepEqual(own.events.filter((e) => e.type === 'connection').map((e) => e.socketId), [a, c]);
+  } finally {
+    agent.destroy();
+    await own.close();
+  }
+});
+
+test('fake setBehavior({ dropAfterEvents }) destroys the socket after N events, without the terminal one', async () => {
+  fake.setBehavior({ dropAfterEvents: 3 });
+  try {
+    const res = await rawPost(`${fake.url}/v1/chat/completions`, { model: 'm', messages: [{ role: 'user', content: 'a b c d' }], stream: true });
+    assert.equal(res.complete, false);
+    const events = res.text.split('\n\n').filter(Boolean);
+    assert.equal(events.length, 3, res.text);
+    assert.ok(!res.text.includes('[DONE]'));
+    const dropped = await fake.waitForEvent((e) => e.type === 'stream-dropped');
+    assert.equal(dropped.eventsWritten, 3);
+  } finally {
+    fake.setBehavior();
+  }
+});
+
+test('fake x-fake-drop-after-events drops a Responses stream too', async () => {
+  const res = await rawPost(`${fake.url}/v1/responses`, { model: 'm', input: 'a b', stream: true },
+    { headers: { 'x-fake-drop-after-events': '2' } });
+  assert.equal(res.complete, false);
+  assert.deepEqual(res.text.split('\n\n').filter(Boolean).map((e) => e.split('\n')[0]),
+    ['event: response.created', 'event: response.in_progress']);
+});
+
+test('fake records stream-aborted when the client closes while events are still being paced', async () => {
+  const own = await startOpenAIUpstream();
+  own.setBehavior({ eventGapMs: 100 });
+  try {
+    const closedAt = await new Promise((resolve, reject) => {
+      const req = http.request(`${own.url}/v1/chat/completions`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve(Date.now());
+        });
+      });
+      req.on('error', () => {});
+      req.end(JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'one two three four five six' }], stream: true }));
+      setTimeout(() => reject(new Error('no data')), 3000);
+    });
+    const aborted = await own.waitForEvent((e) => e.type === 'stream-aborted');
+    assert.ok(aborted.at - closedAt < 500);
+    assert.ok(aborted.eventsWritten < 9);
+    assert.ok(own.events.some((e) => e.type === 'socket-close' && e.socketId === aborted.socketId));
+  } finally {
+    await own.close();
+  }
+});
+
+/** POSTs JSON and reads to the end or to the connection's end: { status, text, complete }. */
+function rawPost(url, body, { agent = false, headers = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { text += c; });
+      res.on('close', () => resolve({ status: res.statusCode, text, complete: res.complete }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
 
 function onceLine(stream) {
   return new Promise((resolve, reject) => {

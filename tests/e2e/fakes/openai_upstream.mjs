@@ -6,16 +6,24 @@
 // deterministic: the answer is "Echo: <last user message>", so a caller can see that their input
 // went through the gateway and back. Every request is recorded for the tests to inspect.
 //
-// Control headers, for tests (the gateway does not forward caller headers, so set them with a
-// provider's `default_headers` or a route's `extra_headers`):
-//   x-fake-delay-ms: N        wait N ms before answering
-//   x-fake-status: S          answer status S with an OpenAI error body
-//   x-fake-chunk-delay-ms: N  wait N ms between streamed events
+// The OpenAI endpoints are served under any path prefix: /v1/chat/completions,
+// /openai/v1/responses (Bedrock Mantle's shape) and /anything/embeddings all work.
+//
+// Behaviour control, in-process (the way gateway tests use it, since the gateway drops caller
+// headers): fake.setBehavior({ status, errorBody, delayMs, eventGapMs, dropAfterEvents }) applies to
+// every following request until the next setBehavior() call; setBehavior() with no argument resets.
+//
+// Control headers, for direct use (through the gateway they only arrive when set in a provider's
+// `default_headers` or a route's `extra_headers`); a header wins over setBehavior:
+//   x-fake-delay-ms: N              wait N ms before answering
+//   x-fake-status: S                answer status S with an OpenAI error body
+//   x-fake-chunk-delay-ms: N        wait N ms between streamed events
+//   x-fake-drop-after-events: N     destroy the socket after N streamed events
 //
 // As a program:  node openai_upstream.mjs --port 0 --host 127.0.0.1 [--tls-cert F --tls-key F]
 //   prints {"listening":"http://127.0.0.1:PORT"} on stdout once listening, logs requests on stderr.
 // As a module:   const fake = await startOpenAIUpstream({ host, port, tls: { cert, key } });
-//   -> { url, port, requests, close() }
+//   -> { url, port, requests, events, connections, setBehavior(b), waitForEvent(pred, ms), close() }
 
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
@@ -38,17 +46,71 @@ const ERROR_TYPES = {
 
 /**
  * Starts the fake. `tls` is optional: { cert, key } as PEM strings or Buffers.
- * Resolves once listening; `url` has no path (`http://127.0.0.1:PORT`), the API lives under /v1.
+ * Resolves once listening; `url` has no path (`http://127.0.0.1:PORT`), the API lives under /v1
+ * (or any other prefix).
+ *
+ * The returned object:
+ *   requests     every request: { method, path, url, headers, rawHeaders (names and values in wire
+ *                order, as node gives them), body (parsed JSON or text), rawBody, socketId, at }
+ *   connections  number of connections accepted (TLS: completed handshakes)
+ *   events       [{ type, socketId, at, ... }] in order: 'connection', 'socket-close',
+ *                'tls-error' (a handshake that failed: { message, code }), 'stream-start',
+ *                'stream-end' (all events written), 'stream-dropped' (socket destroyed by
+ *                dropAfterEvents), 'stream-aborted' (the client closed while events were still
+ *                being sent: { eventsWritten })
+ *   setBehavior({ status, errorBody, delayMs, eventGapMs, dropAfterEvents })
+ *                status >= 400 answers with `errorBody` (or an OpenAI error body) of that status;
+ *                delayMs waits before answering; eventGapMs waits between streamed events;
+ *                dropAfterEvents destroys the socket after that many streamed events.
+ *                Applies to all following requests; setBehavior() resets to normal answers.
+ *   waitForEvent(predicate, timeoutMs)  resolves to the first event (past or future) matching
  */
 export async function startOpenAIUpstream({ host = '127.0.0.1', port = 0, tls, log } = {}) {
   const requests = [];
-  const sockets = new Set();
-  const handler = (req, res) => handleRequest(req, res, requests, log);
+  const events = [];
+  const rawSockets = new Set();
+  const socketIds = new WeakMap();
+  const waiters = new Set();
+  let behavior = {};
+  let connections = 0;
+  let nextSocketId = 1;
+
+  const record = (event) => {
+    events.push({ ...event, at: Date.now() });
+    for (const waiter of waiters) waiter();
+  };
+  const track = (socket) => {
+    const socketId = nextSocketId++;
+    socketIds.set(socket, socketId);
+    connections++;
+    record({ type: 'connection', socketId });
+    socket.on('close', () => record({ type: 'socket-close', socketId }));
+  };
+  const context = {
+    requests,
+    log,
+    record,
+    behavior: () => behavior,
+    socketId: (socket) => socketIds.get(socket) ?? null,
+  };
+  const handler = (req, res) => {
+    handleRequest(req, res, context).catch((err) => {
+      log?.(`handler failed: ${err.stack ?? err}`);
+      if (!res.headersSent) sendError(res, 500, `fake upstream failed: ${err.message}`, 'fake_failure');
+      else res.destroy();
+    });
+  };
   const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler);
   server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    rawSockets.add(socket);
+    socket.on('close', () => rawSockets.delete(socket));
+    if (!tls) track(socket);
   });
+  if (tls) {
+    server.on('secureConnection', (tlsSocket) => track(tlsSocket));
+    server.on('tlsClientError', (err) => record({ type: 'tls-error', socketId: null, message: err.message, code: err.code ?? null }));
+  }
+  server.keepAliveTimeout = 30_000;
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -62,14 +124,50 @@ export async function startOpenAIUpstream({ host = '127.0.0.1', port = 0, tls, l
     url: `${tls ? 'https' : 'http'}://${urlHost}:${actualPort}`,
     port: actualPort,
     requests,
+    events,
+    get connections() {
+      return connections;
+    },
+    get behavior() {
+      return behavior;
+    },
+    setBehavior(next = {}) {
+      behavior = { ...next };
+    },
+    waitForEvent(predicate, timeoutMs = 2000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = events.find(predicate);
+          if (found) {
+            clearTimeout(timer);
+            waiters.delete(check);
+            resolve(found);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`fake upstream: no matching event within ${timeoutMs} ms; events: ${JSON.stringify(events.slice(-20))}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
     close() {
-      for (const socket of sockets) socket.destroy();
+      for (const socket of rawSockets) socket.destroy();
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
 }
 
-async function handleRequest(req, res, requests, log) {
+/** Suffixes the fake answers under any prefix, e.g. /v1/responses and /openai/v1/responses. */
+const OPERATIONS = [
+  ['/chat/completions', chatCompletions],
+  ['/responses', responses],
+  ['/embeddings', embeddings],
+];
+
+async function handleRequest(req, res, context) {
+  const socketId = context.socketId(req.socket);
   const rawBody = await readBody(req);
   let body = rawBody;
   let jsonError = null;
@@ -81,38 +179,91 @@ async function handleRequest(req, res, requests, log) {
     }
   }
   const path = req.url.split('?')[0];
-  requests.push({ method: req.method, path, url: req.url, headers: { ...req.headers }, body, rawBody });
-  res.on('finish', () => log?.(`${req.method} ${req.url} ${describeModel(body)}-> ${res.statusCode}`));
+  context.requests.push({
+    method: req.method, path, url: req.url, headers: { ...req.headers }, rawHeaders: [...req.rawHeaders], body, rawBody, socketId, at: Date.now(),
+  });
+  res.on('finish', () => context.log?.(`${req.method} ${req.url} ${describeModel(body)}-> ${res.statusCode}`));
 
-  const delayMs = Number(req.headers['x-fake-delay-ms'] ?? 0);
-  if (delayMs > 0) await sleep(delayMs);
+  const behavior = effectiveBehavior(context.behavior(), req.headers);
+  if (behavior.delayMs > 0) await sleep(behavior.delayMs);
+  if (res.destroyed || req.socket.destroyed) return undefined; // the client gave up while we waited
 
-  const forcedStatus = Number(req.headers['x-fake-status'] ?? 0);
-  if (forcedStatus >= 400) {
-    return sendError(res, forcedStatus, `fake upstream answered ${forcedStatus} because x-fake-status asked for it`,
+  if (behavior.status >= 400) {
+    if (behavior.errorBody !== undefined) return sendJson(res, behavior.status, behavior.errorBody);
+    return sendError(res, behavior.status, `fake upstream answered ${behavior.status} because it was asked to`,
       'fake_status');
   }
 
-  const chunkDelayMs = Number(req.headers['x-fake-chunk-delay-ms'] ?? 0);
-  const route = `${req.method} ${path}`;
-  if (path === '/v1/models' || path.startsWith('/v1/models/')) {
+  const modelsMatch = path.match(/^(.*)\/models(?:\/(.+))?$/);
+  if (modelsMatch) {
     if (req.method !== 'GET') return sendError(res, 405, `method ${req.method} not allowed on ${path}`, 'method_not_allowed');
-    return path === '/v1/models' ? sendJson(res, 200, modelList()) : sendModel(res, decodeURIComponent(path.slice(11)));
+    return modelsMatch[2] === undefined ? sendJson(res, 200, modelList()) : sendModel(res, decodeURIComponent(modelsMatch[2]));
   }
-  const operations = {
-    'POST /v1/chat/completions': chatCompletions,
-    'POST /v1/responses': responses,
-    'POST /v1/embeddings': embeddings,
-  };
-  const operation = operations[route];
-  if (!operation) return sendError(res, 404, `unknown path ${req.method} ${path}`, 'unknown_url');
+  const operation = OPERATIONS.find(([suffix]) => path.endsWith(suffix))?.[1];
+  if (!operation || req.method !== 'POST') return sendError(res, 404, `unknown path ${req.method} ${path}`, 'unknown_url');
   if (jsonError || typeof body !== 'object' || body === null || Array.isArray(body)) {
     return sendError(res, 400, 'request body must be a JSON object', 'invalid_json');
   }
   if (typeof body.model !== 'string' || body.model === '') {
     return sendError(res, 400, 'you must provide a model parameter', 'missing_model', 'model');
   }
-  return operation(res, body, { chunkDelayMs });
+  const stream = (frames) => writeStream(res, frames, { ...behavior, socketId, record: context.record });
+  return operation(res, body, { stream });
+}
+
+/** setBehavior() values with the x-fake-* request headers laid over them. */
+function effectiveBehavior(base, headers) {
+  const fromHeader = (name) => (headers[name] === undefined ? undefined : Number(headers[name]));
+  const pick = (name, value) => fromHeader(name) ?? value;
+  return {
+    status: pick('x-fake-status', Number(base.status ?? 0)),
+    errorBody: headers['x-fake-status'] === undefined ? base.errorBody : undefined,
+    delayMs: pick('x-fake-delay-ms', Number(base.delayMs ?? 0)),
+    eventGapMs: pick('x-fake-chunk-delay-ms', Number(base.eventGapMs ?? 0)),
+    dropAfterEvents: pick('x-fake-drop-after-events', base.dropAfterEvents === undefined ? undefined : Number(base.dropAfterEvents)),
+  };
+}
+
+/**
+ * Writes SSE frames (complete "...\n\n" strings) with `eventGapMs` between them. With
+ * `dropAfterEvents` the socket is destroyed after that many frames, without a terminal frame.
+ * Records stream-start / stream-end / stream-dropped / stream-aborted events.
+ */
+async function writeStream(res, frames, { eventGapMs, dropAfterEvents, socketId, record }) {
+  startSse(res);
+  record({ type: 'stream-start', socketId });
+  let written = 0;
+  let finished = false;
+  res.on('close', () => {
+    if (!finished) record({ type: 'stream-aborted', socketId, eventsWritten: written });
+  });
+  for (const [index, frame] of frames.entries()) {
+    if (dropAfterEvents !== undefined && written >= dropAfterEvents) {
+      finished = true;
+      record({ type: 'stream-dropped', socketId, eventsWritten: written });
+      // The frames written so far have reached the kernel (see writeFrame), so they still arrive;
+      // then the connection ends without the terminal event.
+      res.socket?.destroy();
+      return;
+    }
+    if (res.destroyed || res.writableEnded) return;
+    if (index === frames.length - 1) {
+      finished = true;
+      res.end(frame);
+      record({ type: 'stream-end', socketId, eventsWritten: written + 1 });
+      return;
+    }
+    await writeFrame(res, frame);
+    written++;
+    if (eventGapMs > 0) await sleep(eventGapMs);
+  }
+}
+
+/** Writes one frame and resolves once it has been handed to the socket (or the socket failed). */
+function writeFrame(res, frame) {
+  return new Promise((resolve) => {
+    if (!res.write(frame, () => resolve())) res.once('close', resolve);
+  });
 }
 
 // ---- /v1/models ---------------------------------------------------------------------------------
@@ -132,7 +283,7 @@ function sendModel(res, id) {
 
 // ---- /v1/chat/completions -----------------------------------------------------------------------
 
-async function chatCompletions(res, body, { chunkDelayMs }) {
+function chatCompletions(res, body, { stream }) {
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     return sendError(res, 400, 'messages must be a non-empty array', 'invalid_messages', 'messages');
   }
@@ -185,17 +336,12 @@ async function chatCompletions(res, body, { chunkDelayMs }) {
     frames.push({ id, object: 'chat.completion.chunk', created, model: body.model, service_tier: 'default',
       system_fingerprint: 'fp_fake', choices: [], usage });
   }
-  startSse(res);
-  for (const frame of frames) {
-    res.write(`data: ${JSON.stringify(frame)}\n\n`);
-    if (chunkDelayMs > 0) await sleep(chunkDelayMs);
-  }
-  res.end('data: [DONE]\n\n');
+  return stream([...frames.map((frame) => `data: ${JSON.stringify(frame)}\n\n`), 'data: [DONE]\n\n']);
 }
 
 // ---- /v1/responses ------------------------------------------------------------------------------
 
-async function responses(res, body, { chunkDelayMs }) {
+function responses(res, body, { stream }) {
   const answer = answerFor(lastUserText(responsesInputAsMessages(body.input)));
   const responseId = `resp_fake${randomId()}`;
   const messageId = `msg_fake${randomId()}`;
@@ -253,13 +399,7 @@ async function responses(res, body, { chunkDelayMs }) {
     { type: 'response.output_item.done', output_index: 0, item: message },
     { type: 'response.completed', response: response('completed', [message], usage) },
   ];
-  startSse(res);
-  let sequenceNumber = 0;
-  for (const event of events) {
-    res.write(`event: ${event.type}\ndata: ${JSON.stringify({ ...event, sequence_number: sequenceNumber++ })}\n\n`);
-    if (chunkDelayMs > 0) await sleep(chunkDelayMs);
-  }
-  res.end();
+  return stream(events.map((event, sequenceNumber) => `event: ${event.type}\ndata: ${JSON.stringify({ ...event, sequence_number: sequenceNumber })}\n\n`));
 }
 
 function responsesInputAsMessages(input) {
