@@ -103,7 +103,15 @@ HttpServer::~HttpServer() {
 
 void HttpServer::start(const std::string& host, std::uint16_t port, unsigned io_threads,
                        ThreadPreparation prepare_thread) {
-  const auto address = asio::ip::make_address(host);
+  boost::system::error_code not_numeric;
+  auto address = asio::ip::make_address(host, not_numeric);
+  if (not_numeric) {
+    // A host name (`localhost:8080`): resolved once, here at start-up, before any I/O thread runs.
+    asio::io_context lookup;
+    tcp::resolver resolver(lookup);
+    const auto found = resolver.resolve(host, std::to_string(port));
+    address = found.begin()->endpoint().address();
+  }
   io_threads = std::max(1u, io_threads);
   for (unsigned i = 0; i < io_threads; ++i) {
     auto worker = std::make_unique<Worker>();
