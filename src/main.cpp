@@ -12,6 +12,8 @@
 #include "server/HttpServer.h"
 
 #include <CLI/CLI.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/json/serialize.hpp>
@@ -30,6 +32,13 @@ void use_stderr_for_diagnostics() {
   auto logger = spdlog::stderr_color_mt("sluice");
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
   spdlog::set_default_logger(std::move(logger));
+}
+
+// Loads a default chain's credentials once at start-up, so the log says which source it settled on
+// (or why none worked) before the first request needs them. Never blocks start-up.
+boost::asio::awaitable<void> prefetch_credentials(std::shared_ptr<auth::AwsCredentialCache> cache) {
+  const auto credentials = co_await cache->get();
+  if (!credentials) spdlog::warn("AWS credentials are not available yet: {}", credentials.error().message);
 }
 
 void print_diagnostics(const config::LoadResult& result, std::ostream& out) {
@@ -86,9 +95,13 @@ int serve(const std::string& path) {
                server_config.bind_host, server.port(), threads, result.config->providers.size(),
                result.config->models.size(), state->caller_keys.size());
 
+  for (const auto& cache : state->credential_caches()) {
+    boost::asio::co_spawn(signal_io, prefetch_credentials(cache), boost::asio::detached);
+  }
   int received = 0;
   signals.async_wait([&](const boost::system::error_code&, int signal) { received = signal; });
-  signal_io.run();
+  while (received == 0 && signal_io.run_one() != 0) {
+  }
 
   spdlog::info("signal {} received: draining (up to {} ms)", received,
                server_config.drain_timeout.count());

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "access/CallerKeyRegistry.h"
+#include "auth/AwsCredentialCache.h"
 #include "auth/UpstreamAuthenticator.h"
 #include "config/GatewayConfig.h"
 #include "routing/ModelCatalog.h"
@@ -13,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
+#include <vector>
 
 namespace sluice::api {
 
@@ -28,9 +30,15 @@ struct GatewayState {
   // caches (SigV4 signing keys, temporary credentials) live as long as the configuration.
   auth::UpstreamAuthenticator& authenticator_for(const config::RouteConfig& route) const;
 
+  // The AWS credential caches of the default_chain providers (each loads off the I/O threads).
+  const std::vector<std::shared_ptr<auth::AwsCredentialCache>>& credential_caches() const {
+    return credential_caches_;
+  }
+
  private:
   std::unordered_map<const config::RouteConfig*, std::shared_ptr<auth::UpstreamAuthenticator>>
       authenticators_;
+  std::vector<std::shared_ptr<auth::AwsCredentialCache>> credential_caches_;
 };
 
 }  // namespace sluice::api

@@ -1,5 +1,6 @@
 #include "auth/UpstreamAuthenticator.h"
 
+#include "auth/SigV4Authenticator.h"
 #include "config/EnumNames.h"
 
 #include <fmt/format.h>
@@ -24,16 +25,22 @@ std::shared_ptr<UpstreamAuthenticator> openai_compat_authenticator(
   return std::make_shared<BearerAuthenticator>(*provider.openai_compat->bearer_token);
 }
 
-std::shared_ptr<UpstreamAuthenticator> bedrock_authenticator(const config::ProviderConfig& provider,
-                                                             const config::RouteConfig& route) {
+std::shared_ptr<UpstreamAuthenticator> bedrock_authenticator(
+    const config::ProviderConfig& provider, const config::RouteConfig& route,
+    const std::shared_ptr<AwsCredentialCache>& default_chain) {
   if (!provider.aws_bedrock) return refusing(GatewayError::internal());  // config guarantees it
   const config::AwsBedrockProvider& bedrock = *provider.aws_bedrock;
-  if (bedrock.auth_mode != config::AwsAuthMode::kBearer) {
-    // Replaced by the SigV4 signer (with its async credential chain) in the AWS authentication
-    // work.
-    return refusing(provider_not_implemented(fmt::format(
-        "provider `{}` uses auth.mode {}: SigV4 signing arrives with the AWS authentication work",
-        provider.id, config::to_string(bedrock.auth_mode))));
+  if (bedrock.auth_mode == config::AwsAuthMode::kStaticCredentials) {
+    if (!bedrock.access_key_id || !bedrock.secret_access_key) return refusing(GatewayError::internal());
+    AwsCredentials fixed{*bedrock.access_key_id, *bedrock.secret_access_key, bedrock.session_token,
+                         std::nullopt, "static_credentials"};
+    return std::make_shared<SigV4Authenticator>(
+        SigV4Signer(bedrock.region, bedrock.signing_service()), std::move(fixed));
+  }
+  if (bedrock.auth_mode == config::AwsAuthMode::kDefaultChain) {
+    if (!default_chain) return refusing(GatewayError::internal());  // the caller makes one per provider
+    return std::make_shared<SigV4Authenticator>(
+        SigV4Signer(bedrock.region, bedrock.signing_service()), default_chain);
   }
   if (!bedrock.bearer_token) return refusing(GatewayError::internal());  // config guarantees it
   const bool anthropic_messages =
@@ -79,11 +86,12 @@ boost::asio::awaitable<std::optional<GatewayError>> RefusingAuthenticator::autho
   co_return why_;
 }
 
-std::shared_ptr<UpstreamAuthenticator> authenticator_for(const config::ProviderConfig& provider,
-                                                         const config::RouteConfig& route) {
+std::shared_ptr<UpstreamAuthenticator> authenticator_for(
+    const config::ProviderConfig& provider, const config::RouteConfig& route,
+    const std::shared_ptr<AwsCredentialCache>& default_chain) {
   switch (provider.type) {
     case config::ProviderType::kOpenAICompat: return openai_compat_authenticator(provider);
-    case config::ProviderType::kAwsBedrock: return bedrock_authenticator(provider, route);
+    case config::ProviderType::kAwsBedrock: return bedrock_authenticator(provider, route, default_chain);
     case config::ProviderType::kGcpCloudRunOpenAICompat:
     case config::ProviderType::kGcpVertex:
     case config::ProviderType::kGithubCopilot: break;

@@ -24,6 +24,8 @@
 
 namespace sluice::auth {
 
+class AwsCredentialCache;
+
 class UpstreamAuthenticator {
  public:
   virtual ~UpstreamAuthenticator();
@@ -89,11 +91,14 @@ class RefusingAuthenticator final : public UpstreamAuthenticator {
 //   openai_compat without auth               NoAuthenticator
 //   aws_bedrock auth.mode bearer             Bearer, Authorization; for api_style
 //                                            mantle_anthropic_messages the bare token in x-api-key
-//   aws_bedrock default_chain /              Refusing, 501 not_implemented_error /
-//               static_credentials           provider_not_implemented (SigV4 is not built yet)
-//   any other provider type                  Refusing, 501 likewise
+//   aws_bedrock static_credentials           SigV4 with the configured keys
+//   aws_bedrock default_chain                SigV4 with credentials from `default_chain`, the
+//                                            provider's credential cache (shared by its routes)
+//   any other provider type                  Refusing, 501 not_implemented_error /
+//                                            provider_not_implemented
 // Never null.
-std::shared_ptr<UpstreamAuthenticator> authenticator_for(const config::ProviderConfig& provider,
-                                                         const config::RouteConfig& route);
+std::shared_ptr<UpstreamAuthenticator> authenticator_for(
+    const config::ProviderConfig& provider, const config::RouteConfig& route,
+    const std::shared_ptr<AwsCredentialCache>& default_chain = nullptr);
 
 }  // namespace sluice::auth

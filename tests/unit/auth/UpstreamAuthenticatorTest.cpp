@@ -1,5 +1,8 @@
 #include "auth/UpstreamAuthenticator.h"
 
+#include "auth/AwsCredentialCache.h"
+#include "auth/AwsCredentialSource.h"
+
 #include "../providers/SeedRoute.h"
 #include "providers/ProviderRequest.h"
 
@@ -113,31 +116,58 @@ TEST(Auth, BedrockBearerUsesXApiKeyForMantleAnthropicMessages) {
   EXPECT_EQ(request.headers, (Headers{{"x-api-key", kSeedBearerToken}}));
 }
 
-TEST(Auth, BedrockDefaultChainIs501UntilSigV4Arrives) {
+// A credential source that always yields the same session credentials.
+class FixedCredentialSource final : public AwsCredentialSource {
+ public:
+  std::string_view name() const override { return "fixed"; }
+  boost::asio::awaitable<Expected<AwsCredentials>> load() override {
+    co_return AwsCredentials{config::Secret("AKIDFROMTHECHAIN"), config::Secret("chain-secret-value"),
+                             config::Secret("chain-session-token"), std::nullopt, "fixed"};
+  }
+};
+
+const std::string* header(const upstream::UpstreamRequest& request, std::string_view name) {
+  return request.find_header(name);
+}
+
+TEST(Auth, BedrockDefaultChainSignsWithCredentialsFromTheProvidersCache) {
+  auto chain = AwsCredentialCache::create(
+      [](upstream::UpstreamClient&) { return std::make_unique<FixedCredentialSource>(); });
+  auto authenticator =
+      authenticator_for(bedrock_with(config::AwsAuthMode::kDefaultChain), seed_gpt55_route(), chain);
+  auto request = request_with({{"Authorization", "Bearer stale"}});
+  EXPECT_FALSE(authorize(*authenticator, request));
+  const auto* authorization = header(request, "Authorization");
+  ASSERT_NE(authorization, nullptr);
+  EXPECT_TRUE(authorization->starts_with("AWS4-HMAC-SHA256 Credential=AKIDFROMTHECHAIN/"));
+  EXPECT_NE(authorization->find("/us-east-2/bedrock-mantle/aws4_request"), std::string::npos);
+  ASSERT_NE(header(request, "x-amz-security-token"), nullptr);
+  EXPECT_EQ(*header(request, "x-amz-security-token"), "chain-session-token");
+  EXPECT_NE(header(request, "x-amz-date"), nullptr);
+}
+
+TEST(Auth, BedrockDefaultChainWithoutACacheIsRefused) {
   auto authenticator =
       authenticator_for(bedrock_with(config::AwsAuthMode::kDefaultChain), seed_gpt55_route());
   auto request = request_with({});
   const auto refusal = authorize(*authenticator, request);
   ASSERT_TRUE(refusal);
-  EXPECT_EQ(refusal->status, 501);
-  EXPECT_EQ(refusal->type, "not_implemented_error");
-  EXPECT_EQ(refusal->code, "provider_not_implemented");
-  EXPECT_NE(refusal->message.find("SigV4 signing arrives with the AWS authentication work"),
-            std::string::npos);
+  EXPECT_EQ(refusal->status, 500);
   EXPECT_TRUE(request.headers.empty());
 }
 
-TEST(Auth, BedrockStaticCredentialsRefusalNamesNoSecret) {
+TEST(Auth, BedrockStaticCredentialsSignAsTheProvidersService) {
   const config::ProviderConfig provider = bedrock_with(config::AwsAuthMode::kStaticCredentials);
   auto authenticator = authenticator_for(provider, seed_gpt55_route());
-  auto request = request_with({});
-  const auto refusal = authorize(*authenticator, request);
-  ASSERT_TRUE(refusal);
-  EXPECT_EQ(refusal->status, 501);
-  EXPECT_EQ(refusal->message.find(provider.aws_bedrock->access_key_id->reveal()),
-            std::string::npos);
-  EXPECT_EQ(refusal->message.find(provider.aws_bedrock->secret_access_key->reveal()),
-            std::string::npos);
+  auto request = request_with({{"x-api-key", "caller-must-not-survive"}});
+  EXPECT_FALSE(authorize(*authenticator, request));
+  const auto* authorization = header(request, "Authorization");
+  ASSERT_NE(authorization, nullptr);
+  EXPECT_TRUE(authorization->starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLESECRETVALUE/"));
+  EXPECT_NE(authorization->find("/bedrock-mantle/aws4_request"), std::string::npos);
+  EXPECT_EQ(header(request, "x-api-key"), nullptr);
+  EXPECT_EQ(header(request, "x-amz-security-token"), nullptr);
+  EXPECT_EQ(authorization->find(provider.aws_bedrock->secret_access_key->reveal()), std::string::npos);
 }
 
 TEST(Auth, UnimplementedProviderTypeIs501) {
