@@ -24,6 +24,13 @@
 //   prints {"listening":"http://127.0.0.1:PORT"} on stdout once listening, logs requests on stderr.
 // As a module:   const fake = await startOpenAIUpstream({ host, port, tls: { cert, key } });
 //   -> { url, port, requests, events, connections, setBehavior(b), waitForEvent(pred, ms), close() }
+//
+// AWS SigV4 (Bedrock Mantle / Runtime stand-in): startOpenAIUpstream({ verifySigV4: { credentials,
+// region, service } }) or fake.setSigV4({...}) checks every request's signature the way AWS would
+// (fakes/sigv4_verifier.mjs). `credentials` is one set { accessKeyId, secretAccessKey,
+// sessionToken? }, a list of sets that are valid at once, or a function returning either (called per
+// request, for credentials that rotate). A request whose signature is missing or wrong is answered
+// 403 {"message":"signature mismatch: ..."} like AWS; every verdict is recorded as request.sigv4.
 
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
@@ -51,7 +58,8 @@ const ERROR_TYPES = {
  *
  * The returned object:
  *   requests     every request: { method, path, url, headers, rawHeaders (names and values in wire
- *                order, as node gives them), body (parsed JSON or text), rawBody, socketId, at }
+ *                order, as node gives them), body (parsed JSON or text), rawBody, bodyBytes
+ *                (Buffer), socketId, at, and sigv4 (the verdict) when verifySigV4 is on }
  *   connections  number of connections accepted (TLS: completed handshakes)
  *   events       [{ type, socketId, at, ... }] in order: 'connection', 'socket-close',
  *                'tls-error' (a handshake that failed: { message, code }), 'stream-start',
@@ -65,13 +73,14 @@ const ERROR_TYPES = {
  *                Applies to all following requests; setBehavior() resets to normal answers.
  *   waitForEvent(predicate, timeoutMs)  resolves to the first event (past or future) matching
  */
-export async function startOpenAIUpstream({ host = '127.0.0.1', port = 0, tls, log } = {}) {
+export async function startOpenAIUpstream({ host = '127.0.0.1', port = 0, tls, log, verifySigV4: sigv4Options } = {}) {
   const requests = [];
   const events = [];
   const rawSockets = new Set();
   const socketIds = new WeakMap();
   const waiters = new Set();
   let behavior = {};
+  let sigv4 = sigv4Options ?? null;
   let connections = 0;
   let nextSocketId = 1;
 
@@ -91,6 +100,7 @@ export async function startOpenAIUpstream({ host = '127.0.0.1', port = 0, tls, l
     log,
     record,
     behavior: () => behavior,
+    sigv4: () => sigv4,
     socketId: (socket) => socketIds.get(socket) ?? null,
   };
   const handler = (req, res) => {
@@ -134,6 +144,13 @@ export async function startOpenAIUpstream({ host = '127.0.0.1', port = 0, tls, l
     setBehavior(next = {}) {
       behavior = { ...next };
     },
+    /** Turns SigV4 verification on ({ credentials, region, service }) or off (null). */
+    setSigV4(options = null) {
+      sigv4 = options;
+    },
+    get sigv4() {
+      return sigv4;
+    },
     waitForEvent(predicate, timeoutMs = 2000) {
       return new Promise((resolve, reject) => {
         const check = () => {
@@ -168,7 +185,8 @@ const OPERATIONS = [
 
 async function handleRequest(req, res, context) {
   const socketId = context.socketId(req.socket);
-  const rawBody = await readBody(req);
+  const bodyBytes = await readBody(req);
+  const rawBody = bodyBytes.toString('utf8');
   let body = rawBody;
   let jsonError = null;
   if (rawBody.length > 0) {
@@ -179,10 +197,19 @@ async function handleRequest(req, res, context) {
     }
   }
   const path = req.url.split('?')[0];
-  context.requests.push({
-    method: req.method, path, url: req.url, headers: { ...req.headers }, rawHeaders: [...req.rawHeaders], body, rawBody, socketId, at: Date.now(),
-  });
+  const recorded = {
+    method: req.method, path, url: req.url, headers: { ...req.headers }, rawHeaders: [...req.rawHeaders], body, rawBody, bodyBytes, socketId, at: Date.now(),
+  };
+  context.requests.push(recorded);
   res.on('finish', () => context.log?.(`${req.method} ${req.url} ${describeModel(body)}-> ${res.statusCode}`));
+
+  const sigv4 = context.sigv4();
+  if (sigv4) {
+    recorded.sigv4 = await checkSigV4(sigv4, { method: req.method, path: req.url, rawHeaders: req.rawHeaders, body: bodyBytes });
+    if (!recorded.sigv4.ok) {
+      return sendJson(res, 403, { message: `signature mismatch: ${recorded.sigv4.reason}` });
+    }
+  }
 
   const behavior = effectiveBehavior(context.behavior(), req.headers);
   if (behavior.delayMs > 0) await sleep(behavior.delayMs);
@@ -475,11 +502,32 @@ function describeModel(body) {
 
 // ---- HTTP helpers -------------------------------------------------------------------------------
 
+/**
+ * The verdict for one request: ok if it is correctly signed with any of the currently valid
+ * credential sets; otherwise the verdict against the first set (or the one whose access key id the
+ * request names), so the reason is the most telling one.
+ */
+async function checkSigV4({ credentials, region, service }, request) {
+  // Loaded on first use, so the fake as a program (make run) needs no npm packages.
+  const { verifySigV4 } = await import('./sigv4_verifier.mjs');
+  const current = typeof credentials === 'function' ? await credentials() : credentials;
+  const sets = (Array.isArray(current) ? current : [current]).filter(Boolean);
+  if (sets.length === 0) return { ok: false, reason: 'no credentials are valid at the fake right now', expected: null, got: null, details: {} };
+  const verdicts = [];
+  for (const set of sets) {
+    const verdict = await verifySigV4(request, { ...set, region, service });
+    if (verdict.ok) return { ...verdict, accessKeyId: set.accessKeyId };
+    verdicts.push({ ...verdict, accessKeyId: set.accessKeyId });
+  }
+  const named = verdicts.find((v) => v.details?.credential?.startsWith(`${v.accessKeyId}/`));
+  return named ?? verdicts[0];
+}
+
 function readBody(req) {
   return new Promise((resolve, reject) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
