@@ -51,7 +51,7 @@ void sort_by_position(std::vector<Diagnostic>& diagnostics) {
 GatewayConfig read_document(const ConfigNode& root, const ValueResolver& values) {
   root.check_keys({"server", "database", "auth", "permissions", "mcp", "budgets", "budget_alerts",
                    "request_logging", "agent_analysis", "providers", "models", "teams",
-                   "service_accounts", "users"},
+                   "service_accounts", "users", "routing"},
                   UnknownKeys::kWarn);
   GatewayConfig config;
   config.server = read_server(root.child("server"));
@@ -64,6 +64,7 @@ GatewayConfig read_document(const ConfigNode& root, const ValueResolver& values)
   config.auth = read_auth(root.child("auth"), values, config.teams);
   config.mcp = read_mcp(root.child("mcp"), values);
   config.providers = read_providers(root.child("providers"), values);
+  config.routing = read_routing(root.child("routing"), RoutingPolicy{});
   config.models = read_models(root.child("models"), config);
   config.service_accounts = read_service_accounts(root.child("service_accounts"), values, config);
   config.users = read_users(root.child("users"), config);

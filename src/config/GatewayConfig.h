@@ -155,6 +155,28 @@ struct ProviderConfig {
 };
 
 // ---------------------------------------------------------------------------------------------
+// routing (Sluice's own: retries, fallback across a model's routes, circuit breakers;
+// docs/configuration.md "Routing and resilience")
+
+struct CircuitBreakerPolicy {
+  bool enabled = true;
+  std::uint32_t consecutive_failures = 5;    // fallback-worthy failures in a row that open it
+  std::chrono::milliseconds cooldown{30'000};  // open this long, then one probe (half-open)
+};
+
+struct RoutingPolicy {
+  bool fallback = true;                 // move on to the next planned route on a retryable failure
+  std::uint32_t retries_per_route = 0;  // extra tries of the same route (0..10)
+  std::uint32_t max_attempts = 4;       // upstream attempts per request, all routes together
+  std::chrono::milliseconds backoff_base{100};
+  std::chrono::milliseconds backoff_max{2'000};
+  // Overall budget of one request across attempts; unset: each attempt has its provider's
+  // timeouts.total_ms and nothing bounds the sum.
+  std::optional<std::chrono::milliseconds> deadline;
+  CircuitBreakerPolicy circuit_breaker;
+};
+
+// ---------------------------------------------------------------------------------------------
 // models and routes
 
 struct Capabilities {
@@ -225,6 +247,7 @@ struct RouteConfig {
   boost::json::object extra_body;
   Capabilities capabilities;
   RouteCompatibility compatibility;
+  std::optional<std::uint32_t> retries;  // overrides the model's routing.retries_per_route
 };
 
 struct ModelAllowlist {
@@ -242,6 +265,9 @@ struct ModelConfig {
   std::int32_t rank = 100;
   std::vector<RouteConfig> routes;
   std::optional<ModelAllowlist> allowlist;
+  // The top-level `routing` with this model's `routing` keys applied; unset when the model writes
+  // none (the top-level policy applies).
+  std::optional<RoutingPolicy> routing;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -303,6 +329,12 @@ struct GatewayConfig {
   std::vector<TeamConfig> teams;
   std::vector<ServiceAccountConfig> service_accounts;
   std::vector<UserConfig> users;
+  RoutingPolicy routing;
+
+  // The routing policy of a (canonical) model: its own when it writes one, else the top-level one.
+  const RoutingPolicy& routing_for(const ModelConfig& model) const {
+    return model.routing ? *model.routing : routing;
+  }
 
   // Lookups by id; nullptr when absent. Linear over small vectors at load time, indexed maps for
   // the request path live in the modules that need them (access/, routing/).

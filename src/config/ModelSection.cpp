@@ -124,13 +124,23 @@ std::optional<RouteConfig> read_route(const ConfigNode& node, std::string_view m
   }
   node.check_keys({"provider", "upstream_model", "priority", "weight", "enabled",
                    "context_window_tokens", "pricing_override", "extra_headers", "extra_body",
-                   "capabilities", "compatibility"},
+                   "capabilities", "compatibility", "retries"},
                   UnknownKeys::kWarn);
   const std::string subject = fmt::format("model `{}` route", model_id);
   RouteConfig route;
   const ProviderConfig* provider = nullptr;
   read_route_target(node, config, subject, route, provider);
   read_route_tuning(node, subject, route);
+  const ConfigNode retries = node.child("retries");
+  std::uint32_t retry_count = 0;
+  if (read_into(retries, retry_count)) {
+    if (retry_count > kMaxRetriesPerRoute) {
+      retries.error(fmt::format("{} retries must be between 0 and {}, got {}", subject,
+                                kMaxRetriesPerRoute, retry_count));
+    } else {
+      route.retries = retry_count;
+    }
+  }
   const ConfigNode pricing = node.child("pricing_override");
   if (pricing.present()) route.pricing_override = read_pricing_override(pricing, subject);
   read_headers(node.child("extra_headers"), route.extra_headers);
@@ -193,7 +203,7 @@ std::optional<ModelConfig> read_model(const ConfigNode& node, const GatewayConfi
     if (!node.present()) node.error("expected a model mapping, got null");
     return std::nullopt;
   }
-  node.check_keys({"id", "alias_of", "description", "tags", "rank", "routes", "allowlist"},
+  node.check_keys({"id", "alias_of", "description", "tags", "rank", "routes", "allowlist", "routing"},
                   UnknownKeys::kWarn);
   ModelConfig model;
   const ConfigNode id = node.child("id");
@@ -218,6 +228,8 @@ std::optional<ModelConfig> read_model(const ConfigNode& node, const GatewayConfi
   }
   const ConfigNode allowlist = node.child("allowlist");
   if (allowlist.present()) model.allowlist = read_allowlist(allowlist, subject);
+  const ConfigNode routing = node.child("routing");
+  if (routing.present()) model.routing = read_routing(routing, config.routing);
   return model;
 }
 

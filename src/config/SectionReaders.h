@@ -33,6 +33,11 @@ AuthConfig read_auth(const ConfigNode& node, const ValueResolver& values,
                      const std::vector<TeamConfig>& teams);
 McpConfig read_mcp(const ConfigNode& node, const ValueResolver& values);
 std::vector<ProviderConfig> read_providers(const ConfigNode& node, const ValueResolver& values);
+// routing.retries_per_route and a route's `retries` are at most this.
+inline constexpr std::uint32_t kMaxRetriesPerRoute = 10;
+
+// `routing` (top level, or a model's): `base` with the keys written here applied.
+RoutingPolicy read_routing(const ConfigNode& node, const RoutingPolicy& base);
 std::vector<ModelConfig> read_models(const ConfigNode& node, const GatewayConfig& config);
 std::vector<ServiceAccountConfig> read_service_accounts(const ConfigNode& node,
                                                         const ValueResolver& values,
