@@ -7,8 +7,9 @@
 // whose effective capabilities cover what the request needs. The reference executes exactly that
 // one route.
 //
-// Weighted sampling within a priority bucket and fallback across the plan arrive with the
-// fallback work; they will reorder viable_routes() and walk the plan instead of taking its head.
+// The data path uses routing/RoutePlan (weighted order within a priority bucket, capability and
+// circuit-breaker skipping, the whole plan walked by the retry loop); first_eligible_route() stays
+// as the reference's single-route choice.
 #pragma once
 
 #include "config/GatewayConfig.h"
