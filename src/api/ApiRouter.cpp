@@ -5,6 +5,7 @@
 #include "api/ErrorBody.h"
 #include "api/GenerationEndpoint.h"
 #include "api/ModelList.h"
+#include "routing/TagSelector.h"
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
@@ -75,7 +76,16 @@ Expected<GenerationCall> generation_call(const GatewayState& state, const access
   }
   const std::string model_id(model_field->as_string());
   exchange.log().model = model_id;
-  const auto model = visible_model(state, key, model_id);
+  Expected<const config::ModelConfig*> model = GatewayError::model_not_found(model_id);
+  if (const auto tags = routing::parse_tag_selector(model_id)) {
+    // `tag:a,b`: the first model (rank, then id) with every tag that this key may use; models it
+    // may not use are skipped rather than refused.
+    const auto* selected = routing::select_by_tags(
+        state.models, *tags, [&](const config::ModelConfig& candidate) { return key.may_use(candidate); });
+    if (selected != nullptr) model = selected;
+  } else {
+    model = visible_model(state, key, model_id);
+  }
   if (!model) return model.error();
   const auto& canonical = state.models.canonical(**model);
   exchange.log().resolved_model = canonical.id;

@@ -2,6 +2,8 @@
 
 #include "auth/AwsCredentialChain.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 
 namespace sluice::api {
@@ -25,6 +27,10 @@ GatewayState::GatewayState(std::shared_ptr<const config::GatewayConfig> loaded)
       const auto* provider = config->find_provider(route.provider);
       if (provider == nullptr) continue;
       const auto chain = chains.find(provider->id);
+      breakers_.emplace(&route, std::make_unique<routing::CircuitBreaker>(
+                                    fmt::format("{}/{} (model {})", provider->id,
+                                                route.upstream_model, model.id),
+                                    config->routing_for(model).circuit_breaker));
       authenticators_.emplace(&route, auth::authenticator_for(*provider, route,
                                                               chain != chains.end() ? chain->second : nullptr));
     }
@@ -36,6 +42,10 @@ auth::UpstreamAuthenticator& GatewayState::authenticator_for(const config::Route
   // Every route of a loaded configuration names a provider that exists (the loader checks it), so
   // a route selected for a request always has an entry.
   return *authenticators_.at(&route);
+}
+
+routing::CircuitBreaker& GatewayState::breaker_for(const config::RouteConfig& route) const {
+  return *breakers_.at(&route);
 }
 
 }  // namespace sluice::api

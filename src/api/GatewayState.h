@@ -9,6 +9,7 @@
 #include "auth/AwsCredentialCache.h"
 #include "auth/UpstreamAuthenticator.h"
 #include "config/GatewayConfig.h"
+#include "routing/CircuitBreaker.h"
 #include "routing/ModelCatalog.h"
 
 #include <cstdint>
@@ -30,6 +31,10 @@ struct GatewayState {
   // caches (SigV4 signing keys, temporary credentials) live as long as the configuration.
   auth::UpstreamAuthenticator& authenticator_for(const config::RouteConfig& route) const;
 
+  // The passive circuit breaker of a route (routing/CircuitBreaker.h), shared by every I/O thread
+  // for as long as this configuration is loaded.
+  routing::CircuitBreaker& breaker_for(const config::RouteConfig& route) const;
+
   // The AWS credential caches of the default_chain providers (each loads off the I/O threads).
   const std::vector<std::shared_ptr<auth::AwsCredentialCache>>& credential_caches() const {
     return credential_caches_;
@@ -39,6 +44,7 @@ struct GatewayState {
   std::unordered_map<const config::RouteConfig*, std::shared_ptr<auth::UpstreamAuthenticator>>
       authenticators_;
   std::vector<std::shared_ptr<auth::AwsCredentialCache>> credential_caches_;
+  std::unordered_map<const config::RouteConfig*, std::unique_ptr<routing::CircuitBreaker>> breakers_;
 };
 
 }  // namespace sluice::api

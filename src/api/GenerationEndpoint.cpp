@@ -4,14 +4,18 @@
 #include "auth/UpstreamAuthenticator.h"
 #include "providers/ProviderRequest.h"
 #include "routing/CapabilityGate.h"
-#include "routing/RouteSelection.h"
+#include "routing/RetryPolicy.h"
+#include "routing/RoutePlan.h"
 #include "streams/ChatStreamNormalizer.h"
 #include "streams/ResponsesStreamNormalizer.h"
 #include "streams/SseParser.h"
 #include "streams/TokenUsage.h"
 #include "upstream/UpstreamClient.h"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/json/parse.hpp>
 #include <fmt/format.h>
@@ -158,54 +162,210 @@ awaitable<void> whole_answer(server::Exchange& exchange, upstream::UpstreamRespo
   co_await exchange.respond(std::move(answer));
 }
 
-}  // namespace
+using SteadyClock = std::chrono::steady_clock;
 
-void prepare_upstream_client(asio::io_context& io) { upstream_client_for(io); }
+// How one attempt on one route ended.
+struct AttemptResult {
+  enum class Kind {
+    kServed,     // the upstream answered 2xx and the answer went to the caller (or it left)
+    kRetryable,  // a failure worth another try: transport, timeout, credentials, 429/5xx
+    kFinal,      // an answer to pass on as it is (other 4xx, a request that cannot be built)
+  };
+  Kind kind = Kind::kFinal;
+  bool reached_upstream = false;  // the upstream gave a verdict on the route (for its breaker)
+  std::optional<GatewayError> error;  // kRetryable / kFinal: what the caller sees if it is the last
+  std::optional<std::chrono::milliseconds> retry_after;
+  unsigned status = 0;  // the upstream's HTTP status; 0 when none arrived
+  std::string outcome;  // for the access log's attempts[]
+};
 
-awaitable<void> serve_generation(server::Exchange& exchange, const GatewayState& state,
-                                 ApiFamily family, const config::ModelConfig& model,
-                                 json::object body) {
-  const auto required = routing::required_capabilities(family, body);
-  const auto chosen = routing::first_eligible_route(*state.config, model, required);
-  if (!chosen) {
-    co_await respond_with_error(exchange, chosen.error());
-    co_return;
-  }
-  const auto& route = *chosen->route;
-  const auto& provider = *chosen->provider;
-  exchange.log().route = provider.id + "/" + route.upstream_model;
+AttemptResult failed_attempt(GatewayError error, bool retryable) {
+  AttemptResult result;
+  result.kind = retryable ? AttemptResult::Kind::kRetryable : AttemptResult::Kind::kFinal;
+  result.reached_upstream = retryable;
+  result.outcome = error.code;
+  result.error = std::move(error);
+  return result;
+}
 
-  auto request = providers::build_upstream_request(provider, route, family, std::move(body),
+// One try of one route: build, authorize, send; a 2xx answer is served to the caller right here,
+// anything else is handed back for the retry loop to decide. Nothing reaches the caller unless the
+// upstream answered 2xx (a stream begins only on a 2xx head), so every other outcome can still
+// fall back.
+awaitable<AttemptResult> attempt_route(server::Exchange& exchange, const GatewayState& state,
+                                       ApiFamily family, const routing::ResolvedRoute& chosen,
+                                       const json::object& body,
+                                       const std::optional<SteadyClock::time_point>& deadline) {
+  const auto& route = *chosen.route;
+  const auto& provider = *chosen.provider;
+  json::object attempt_body = body;
+  auto request = providers::build_upstream_request(provider, route, family, std::move(attempt_body),
                                                    exchange.request_id());
-  if (!request) {
-    co_await respond_with_error(exchange, request.error());
-    co_return;
-  }
-  if (const auto refused = co_await state.authenticator_for(route).authorize(*request)) {
-    co_await respond_with_error(exchange, *refused);
-    co_return;
+  if (!request) co_return failed_attempt(request.error(), false);
+  if (auto refused = co_await state.authenticator_for(route).authorize(*request)) {
+    const bool retryable = routing::is_retryable_error(*refused);
+    co_return failed_attempt(std::move(*refused), retryable);
   }
 
   auto executor = co_await asio::this_coro::executor;
   auto& io = static_cast<asio::io_context&>(asio::query(executor, asio::execution::context));
-  const auto deadlines = upstream::UpstreamDeadlines::for_total(provider.total_timeout);
+  auto budget = provider.total_timeout;
+  if (deadline) {
+    const auto remaining =
+        std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - SteadyClock::now());
+    budget = std::max(std::chrono::milliseconds(1), std::min(budget, remaining));
+  }
+  const auto deadlines = upstream::UpstreamDeadlines::for_total(budget);
   auto response = co_await upstream_client_for(io).send(*request, deadlines);
   if (!response) {
-    co_await respond_with_error(exchange, response.error());
-    co_return;
+    const bool retryable = routing::is_retryable_error(response.error());
+    co_return failed_attempt(response.error(), retryable);
   }
-  exchange.log().upstream_status = response->status();
-  if (response->status() < 200 || response->status() > 299) {
+  const unsigned status = response->status();
+  exchange.log().upstream_status = status;
+  if (status < 200 || status > 299) {
     const auto error_body = co_await response->read_all(kMaxErrorBodyBytes);
-    const auto error = upstream_http_error(response->status(), provider.id, error_body);
-    co_await respond_with_error(exchange, error);
-    co_return;
+    AttemptResult result;
+    result.reached_upstream = true;
+    result.status = status;
+    result.outcome = routing::outcome_for_status(status);
+    result.error = upstream_http_error(status, provider.id, error_body);
+    if (routing::is_retryable_status(status)) {
+      result.kind = AttemptResult::Kind::kRetryable;
+      const auto retry_after = response->headers().find(http::field::retry_after);
+      if (retry_after != response->headers().end()) {
+        result.retry_after = routing::parse_retry_after(retry_after->value());
+      }
+    }
+    co_return result;
   }
   if (request->expects_event_stream) {
     co_await stream_answer(exchange, *response, family);
   } else {
     co_await whole_answer(exchange, *response, family);
   }
+  AttemptResult served;
+  served.kind = AttemptResult::Kind::kServed;
+  served.reached_upstream = true;
+  served.status = status;
+  served.outcome = "ok";
+  co_return served;
+}
+
+GatewayError nothing_attempted(const config::ModelConfig& model) {
+  return {503, "routing_error", "no_routes_available", std::nullopt,
+          fmt::format("model `{}` has no route available right now (every circuit is open or the "
+                      "routing deadline passed)",
+                      model.id)};
+}
+
+}  // namespace
+
+void prepare_upstream_client(asio::io_context& io) { upstream_client_for(io); }
+
+// Route plan → attempts in plan order (retries of a route with full-jitter backoff, then the next
+// route) until one is served, a final answer arrives, or the attempt cap or the deadline is reached.
+// See docs/data-plane.md "Retries, fallback and circuit breakers".
+awaitable<void> serve_generation(server::Exchange& exchange, const GatewayState& state,
+                                 ApiFamily family, const config::ModelConfig& model,
+                                 json::object body) {
+  const auto required = routing::required_capabilities(family, body);
+  const config::RoutingPolicy& policy = state.config->routing_for(model);
+  // plan_random() is per thread: fetched at each use, never held across a suspension.
+  std::optional<SteadyClock::time_point> deadline;
+  if (policy.deadline) deadline = SteadyClock::now() + *policy.deadline;
+
+  // Breakers steer fallback: without fallback the plan's first route is the route, as in the
+  // reference.
+  routing::RouteAvailable available;
+  if (policy.fallback) {
+    available = [&state](const routing::ResolvedRoute& candidate) {
+      return state.breaker_for(*candidate.route).available();
+    };
+  }
+  const auto plan = routing::plan_routes(*state.config, model, required, routing::plan_random(), available);
+  if (!plan) {
+    co_await respond_with_error(exchange, plan.error());
+    co_return;
+  }
+  const bool use_breakers = policy.fallback && !plan->panic;
+
+  std::optional<GatewayError> last_error;
+  unsigned attempts = 0;
+  bool stop = false;
+  for (std::size_t index = 0; index < plan->routes.size() && !stop; ++index) {
+    if (index > 0 && !policy.fallback) break;
+    const routing::ResolvedRoute& chosen = plan->routes[index];
+    auto& breaker = state.breaker_for(*chosen.route);
+    const unsigned tries = 1 + chosen.route->retries.value_or(policy.retries_per_route);
+    const std::string route_name = chosen.provider->id + "/" + chosen.route->upstream_model;
+    for (unsigned attempt_on_route = 0; attempt_on_route < tries; ++attempt_on_route) {
+      if (attempts >= policy.max_attempts || (deadline && SteadyClock::now() >= *deadline)) {
+        stop = true;
+        break;
+      }
+      auto admission = routing::CircuitBreaker::Admission::kAdmitted;
+      if (use_breakers) {
+        admission = breaker.try_acquire();
+        if (admission == routing::CircuitBreaker::Admission::kRefused) break;
+      }
+      ++attempts;
+      exchange.log().route = route_name;
+      exchange.set_response_header("x-sluice-route", route_name);
+      exchange.set_response_header("x-sluice-attempts", std::to_string(attempts));
+      const auto started = SteadyClock::now();
+      AttemptResult result = co_await attempt_route(exchange, state, family, chosen, body, deadline);
+      const auto elapsed =
+          std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started);
+      exchange.log().attempts.push_back(observability::AttemptRecord{
+          route_name, result.outcome, result.status, static_cast<std::uint64_t>(elapsed.count())});
+
+      if (result.kind == AttemptResult::Kind::kRetryable) {
+        breaker.record_failure(admission);
+      } else if (result.reached_upstream) {
+        breaker.record_success(admission);
+      } else {
+        breaker.release(admission);
+      }
+      if (result.kind == AttemptResult::Kind::kServed) co_return;
+      last_error = std::move(result.error);
+      if (result.kind == AttemptResult::Kind::kFinal) {
+        stop = true;
+        break;
+      }
+      if (attempt_on_route + 1 >= tries) break;  // this route's tries are spent: next route
+      if (attempts >= policy.max_attempts) {     // no attempt left: do not wait for nothing
+        stop = true;
+        break;
+      }
+
+      // Back off before trying the same route again; a Retry-After that fits is honoured instead,
+      // one that does not fit moves on to the next route at once. It fits in what is left of the
+      // deadline, or, without a deadline, in the provider's timeouts.total_ms (the budget that
+      // governs each attempt then).
+      auto wait = routing::full_jitter_backoff(policy, attempt_on_route, routing::plan_random());
+      const auto now = SteadyClock::now();
+      if (result.retry_after) {
+        const auto limit = deadline ? std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - now)
+                                    : chosen.provider->total_timeout;
+        if (*result.retry_after > limit) break;
+        wait = *result.retry_after;
+      }
+      if (deadline && now + wait >= *deadline) break;
+      if (wait.count() > 0) {
+        const auto executor = co_await asio::this_coro::executor;
+        asio::steady_timer timer(executor, wait);
+        const auto waited =
+            co_await (timer.async_wait(asio::as_tuple(asio::use_awaitable)) || exchange.caller_gone());
+        if (waited.index() == 1) {
+          exchange.log().error_code = "caller_disconnected";
+          co_return;
+        }
+      }
+    }
+  }
+  if (!last_error) last_error = nothing_attempted(model);
+  co_await respond_with_error(exchange, *last_error);
 }
 
 }  // namespace sluice::api

@@ -88,6 +88,21 @@ std::string AccessLog::format(const AccessLogRecord& record) {
             ",\"cached_input_tokens\":" + std::to_string(record.cached_input_tokens) +
             ",\"reasoning_tokens\":" + std::to_string(record.reasoning_tokens) + "}";
   }
+  if (!record.attempts.empty()) {
+    line += ",\"attempts\":[";
+    bool first = true;
+    for (const AttemptRecord& attempt : record.attempts) {
+      if (!first) line.push_back(',');
+      first = false;
+      line += "{\"route\":";
+      append_json_string(line, attempt.route);
+      append_field(line, "outcome", attempt.outcome);
+      append_field(line, "status", std::uint64_t{attempt.status});
+      append_field(line, "duration_us", attempt.duration_us);
+      line.push_back('}');
+    }
+    line.push_back(']');
+  }
   if (!record.error_code.empty()) append_field(line, "error_code", record.error_code);
   if (!record.remote.empty()) append_field(line, "remote", record.remote);
   line.push_back('}');

@@ -10,12 +10,21 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace spdlog {
 class logger;
 }
 
 namespace sluice::observability {
+
+// One upstream attempt of a generation request.
+struct AttemptRecord {
+  std::string route;    // "<provider>/<upstream model>"
+  std::string outcome;  // "ok", "http_<status>", or the error code (upstream_transport, ...)
+  unsigned status = 0;  // the upstream's HTTP status; 0 when none arrived
+  std::uint64_t duration_us = 0;
+};
 
 struct AccessLogRecord {
   std::string request_id;
@@ -35,6 +44,7 @@ struct AccessLogRecord {
   std::int64_t output_tokens = 0;
   std::int64_t cached_input_tokens = 0;
   std::int64_t reasoning_tokens = 0;
+  std::vector<AttemptRecord> attempts;  // upstream attempts in order; empty when none was made
   std::string error_code;      // GatewayError::code when the request failed
   std::string remote;          // caller address
 };

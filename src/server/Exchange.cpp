@@ -27,9 +27,20 @@ Exchange::Exchange(boost::beast::tcp_stream& stream, Request& request, std::stri
       server_draining_(server_draining),
       write_timeout_(write_timeout) {}
 
+void Exchange::set_response_header(std::string name, std::string value) {
+  for (auto& header : extra_headers_) {
+    if (header.first == name) {
+      header.second = std::move(value);
+      return;
+    }
+  }
+  extra_headers_.emplace_back(std::move(name), std::move(value));
+}
+
 boost::asio::awaitable<bool> Exchange::respond(Response response) {
   responded_ = true;
   response.version(11);
+  for (const auto& [name, value] : extra_headers_) response.set(name, value);
   response.set("x-request-id", request_id_);
   response.keep_alive(keep_alive());
   response.prepare_payload();
@@ -52,6 +63,7 @@ boost::asio::awaitable<bool> Exchange::begin_stream(const Response& head) {
   streaming_ = true;
   http::response<http::empty_body> streamed{head.result(), 11};
   for (const auto& field : head) streamed.set(field.name_string(), field.value());
+  for (const auto& [name, value] : extra_headers_) streamed.set(name, value);
   streamed.set("x-request-id", request_id_);
   streamed.keep_alive(keep_alive());
   streamed.chunked(true);

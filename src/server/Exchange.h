@@ -14,6 +14,8 @@
 #include <atomic>
 #include <chrono>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace sluice::server {
 
@@ -30,6 +32,10 @@ class Exchange {
   const Request& request() const { return request_; }
   const std::string& request_id() const { return request_id_; }
   observability::AccessLogRecord& log() { return record_; }
+
+  // A header every answer of this exchange carries from now on (respond() and begin_stream() add
+  // it); setting a name again replaces its value. Set before answering.
+  void set_response_header(std::string name, std::string value);
 
   // Sends the whole response. Returns false when the caller went away before it was written.
   boost::asio::awaitable<bool> respond(Response response);
@@ -66,6 +72,7 @@ class Exchange {
   bool responded_ = false;
   bool write_failed_ = false;
   bool streaming_ = false;
+  std::vector<std::pair<std::string, std::string>> extra_headers_;
 };
 
 }  // namespace sluice::server
