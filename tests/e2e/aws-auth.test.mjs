@@ -29,6 +29,7 @@ import { describeVerdict, parseAuthorization, sha256Hex, verifySigV4 } from './f
 import { allGatewayOutput, sleep, startGateway } from './lib/gateway.mjs';
 import { assertGatewayError, bearer, request } from './lib/http.mjs';
 import { createTestPki, HAS_OPENSSL } from './lib/tls.mjs';
+import { callerIdentityYaml } from './lib/identity.mjs';
 
 const KEY_SECRET = 's3cr3t-aws-auth-key-4d2e91';
 const CALLER_KEY = `gwk_e2eaws01.${KEY_SECRET}`;
@@ -58,21 +59,7 @@ function testKeys(label, { session = false } = {}) {
   });
 }
 
-const IDENTITY_YAML = `
-teams:
-  - id: platform
-    name: Platform
-service_accounts:
-  - id: e2e-aws
-    name: E2E AWS
-    team: platform
-    budget: { cadence: monthly, amount_usd: "10" }
-    keys:
-      - id: primary
-        name: e2e-aws-primary
-        auto_create: false
-        value: literal.${CALLER_KEY}
-`;
+const IDENTITY_YAML = callerIdentityYaml({ key: CALLER_KEY, account: 'e2e-aws' });
 
 // The seed's "AWS SigV4 Provider Chain" block (seed/000_ebc30c1ff68162ea.txt), verbatim plus
 // `endpoint_url`, which points the real Mantle origin at the HTTPS fake.

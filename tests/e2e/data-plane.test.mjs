@@ -19,6 +19,7 @@ import { answerFor, splitIntoDeltas, startOpenAIUpstream } from './fakes/openai_
 import { allGatewayOutput, freePort, sleep, startGateway } from './lib/gateway.mjs';
 import { assertGatewayError, bearer, isSaneRequestId, request } from './lib/http.mjs';
 import { createTestPki, HAS_OPENSSL } from './lib/tls.mjs';
+import { callerIdentityYaml } from './lib/identity.mjs';
 
 const KEY_SECRET = 's3cr3t-data-plane-key-7a1c90';
 const CALLER_KEY = `gwk_e2edata01.${KEY_SECRET}`;
@@ -28,21 +29,7 @@ const CALLER_PROJECT = 'proj_from_caller';
 const CALLER_ORG = 'org_caller';
 const UPSTREAM_RATE_LIMIT_MESSAGE = 'Rate limit reached for gpt-4o-mini in organization org-fake on tokens per min (TPM): Limit 10, Used 10';
 
-const IDENTITY_YAML = `
-teams:
-  - id: platform
-    name: Platform
-service_accounts:
-  - id: e2e-runner
-    name: E2E Runner
-    team: platform
-    budget: { cadence: monthly, amount_usd: "10" }
-    keys:
-      - id: primary
-        name: e2e-primary
-        auto_create: false
-        value: literal.${CALLER_KEY}
-`;
+const IDENTITY_YAML = callerIdentityYaml({ key: CALLER_KEY });
 
 // The seed's Bedrock API Key provider block, verbatim plus `endpoint_url` (pointing the real Mantle
 // origin at the HTTPS fake), and its "Bedrock Projects" route block, verbatim.

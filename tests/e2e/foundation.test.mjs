@@ -21,6 +21,7 @@ import {
   writeTempFile,
 } from './lib/gateway.mjs';
 import { assertGatewayError, bearer, isSaneRequestId, request } from './lib/http.mjs';
+import { callerIdentityYaml } from './lib/identity.mjs';
 
 const KEY_SECRET = 's3cr3t-e2e-key-0123456789';
 const CALLER_KEY = `gwk_e2etest01.${KEY_SECRET}`;
@@ -31,22 +32,7 @@ const BEDROCK_TOKEN = 'e2e-fake-bedrock-bearer-token-5f1d';
 // `zeta-chat` sorts last by id but first by rank; `alpha-chat` and the alias `beta-alias` tie on rank.
 const EXPECTED_MODEL_IDS = ['zeta-chat', 'alpha-chat', 'beta-alias', 'embed-small'];
 
-const IDENTITY_YAML = `
-teams:
-  - id: platform
-    name: Platform
-service_accounts:
-  - id: e2e-runner
-    name: E2E Runner
-    team: platform
-    budget: { cadence: monthly, amount_usd: "10" }
-    keys:
-      - id: primary
-        name: e2e-primary
-        auto_create: false
-        value: literal.${CALLER_KEY}
-        allowed_models: [zeta-chat, alpha-chat, beta-alias, embed-small]
-`;
+const IDENTITY_YAML = callerIdentityYaml({ key: CALLER_KEY, allowedModels: ['zeta-chat', 'alpha-chat', 'beta-alias', 'embed-small'] });
 
 function foundationConfig(upstreamURL, serverYaml) {
   return `
