@@ -30,6 +30,7 @@ import { allGatewayOutput, sleep, startGateway } from './lib/gateway.mjs';
 import { assertGatewayError, bearer, request } from './lib/http.mjs';
 import { createTestPki, HAS_OPENSSL } from './lib/tls.mjs';
 import { callerIdentityYaml } from './lib/identity.mjs';
+import { providersSection, seedBlock, withEndpointUrl } from './lib/seed.mjs';
 
 const KEY_SECRET = 's3cr3t-aws-auth-key-4d2e91';
 const CALLER_KEY = `gwk_e2eaws01.${KEY_SECRET}`;
@@ -64,31 +65,7 @@ const IDENTITY_YAML = callerIdentityYaml({ key: CALLER_KEY, account: 'e2e-aws' }
 // The seed's "AWS SigV4 Provider Chain" block (seed/000_ebc30c1ff68162ea.txt), verbatim plus
 // `endpoint_url`, which points the real Mantle origin at the HTTPS fake.
 function seedDefaultChainConfig(endpointURL) {
-  return `
-providers:
-  - id: bedrock-mantle-openai
-    type: aws_bedrock
-    region: us-east-2
-    endpoint_kind: bedrock_mantle
-    endpoint_url: ${endpointURL}
-    auth:
-      mode: default_chain
-
-models:
-  - id: gpt-55-bedrock
-    routes:
-      - provider: bedrock-mantle-openai
-        upstream_model: openai.gpt-5.5
-        capabilities:
-          chat_completions: false
-          responses: true
-          stream: true
-          embeddings: false
-        compatibility:
-          aws_bedrock:
-            api_style: mantle_openai_responses
-            openai_base_path: /openai/v1
-${IDENTITY_YAML}`;
+  return withEndpointUrl(seedBlock('bedrock-mantle-default-chain'), endpointURL) + IDENTITY_YAML;
 }
 
 /** A provider block; `auth` is the YAML under `auth:` (indented by 6). */

@@ -20,6 +20,7 @@ import { allGatewayOutput, freePort, sleep, startGateway } from './lib/gateway.m
 import { assertGatewayError, bearer, isSaneRequestId, request } from './lib/http.mjs';
 import { createTestPki, HAS_OPENSSL } from './lib/tls.mjs';
 import { callerIdentityYaml } from './lib/identity.mjs';
+import { providersSection, seedBlock, withEndpointUrl } from './lib/seed.mjs';
 
 const KEY_SECRET = 's3cr3t-data-plane-key-7a1c90';
 const CALLER_KEY = `gwk_e2edata01.${KEY_SECRET}`;
@@ -34,40 +35,8 @@ const IDENTITY_YAML = callerIdentityYaml({ key: CALLER_KEY });
 // The seed's Bedrock API Key provider block, verbatim plus `endpoint_url` (pointing the real Mantle
 // origin at the HTTPS fake), and its "Bedrock Projects" route block, verbatim.
 function seedMantleConfig(endpointURL) {
-  return `
-providers:
-  - id: bedrock-mantle-openai
-    type: aws_bedrock
-    region: us-east-2
-    endpoint_kind: bedrock_mantle
-    endpoint_url: ${endpointURL}
-    auth:
-      mode: bearer
-      token: env.AWS_BEARER_TOKEN_BEDROCK
-    display:
-      label: Bedrock Mantle OpenAI
-      icon_key: aws
-
-models:
-  - id: gpt-55-bedrock
-    routes:
-      - provider: bedrock-mantle-openai
-        upstream_model: openai.gpt-5.5
-        capabilities:
-          chat_completions: false
-          responses: true
-          stream: true
-          embeddings: false
-          tools: true
-          vision: true
-          json_schema: true
-        extra_headers:
-          OpenAI-Project: proj_123
-        compatibility:
-          aws_bedrock:
-            api_style: mantle_openai_responses
-            openai_base_path: /openai/v1
-${IDENTITY_YAML}`;
+  return withEndpointUrl(providersSection(seedBlock('bedrock-mantle-bearer')), endpointURL) +
+    seedBlock('bedrock-mantle-projects') + IDENTITY_YAML;
 }
 
 const gatedRoute = (id, capabilities) => `

@@ -22,6 +22,7 @@ import {
 } from './lib/gateway.mjs';
 import { assertGatewayError, bearer, isSaneRequestId, request } from './lib/http.mjs';
 import { callerIdentityYaml } from './lib/identity.mjs';
+import { seedBlock } from './lib/seed.mjs';
 
 const KEY_SECRET = 's3cr3t-e2e-key-0123456789';
 const CALLER_KEY = `gwk_e2etest01.${KEY_SECRET}`;
@@ -462,39 +463,7 @@ async function waitForLogLines(gateway, requestId, { timeoutMs = 2000 } = {}) {
 }
 
 // The first YAML block of the seed "OpenAI GPT-5.5 on Bedrock Mantle", verbatim, plus a caller.
-const BEDROCK_MANTLE_CONFIG = `
-providers:
-  - id: bedrock-mantle-openai
-    type: aws_bedrock
-    region: us-east-2
-    endpoint_kind: bedrock_mantle
-    auth:
-      mode: bearer
-      token: env.AWS_BEARER_TOKEN_BEDROCK
-    display:
-      label: Bedrock Mantle OpenAI
-      icon_key: aws
-
-models:
-  - id: gpt-55-bedrock
-    description: OpenAI GPT-5.5 on Amazon Bedrock Mantle
-    tags: [bedrock, mantle, openai, gpt-5-5]
-    routes:
-      - provider: bedrock-mantle-openai
-        upstream_model: openai.gpt-5.5
-        capabilities:
-          chat_completions: false
-          responses: true
-          stream: true
-          embeddings: false
-          tools: true
-          vision: true
-          json_schema: true
-        compatibility:
-          aws_bedrock:
-            api_style: mantle_openai_responses
-            openai_base_path: /openai/v1
-
+const BEDROCK_MANTLE_CONFIG = seedBlock('bedrock-mantle-bearer') + `
 teams:
   - id: platform
     name: Platform
