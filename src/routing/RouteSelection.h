@@ -1,20 +1,12 @@
-// RouteSelection: which of a model's routes serves this request (../shared/reference/api.md §4
-// steps 5-6, without weights for now).
+// RouteSelection: the routes of a model that can run at all (../shared/reference/api.md §4 step 5).
 //
-// viable_routes() is step 5: a model's routes minus those that can never run (enabled: false,
+// viable_routes() is a model's routes minus those that can never run (enabled: false,
 // weight <= 0, or a provider id the configuration does not define), in priority order (ascending;
-// equal priorities keep file order). first_eligible_route() adds step 6: the first viable route
-// whose effective capabilities cover what the request needs. The reference executes exactly that
-// one route.
-//
-// The data path uses routing/RoutePlan (weighted order within a priority bucket, capability and
-// circuit-breaker skipping, the whole plan walked by the retry loop); first_eligible_route() stays
-// as the reference's single-route choice.
+// equal priorities keep file order). routing/RoutePlan builds the request's plan on it (weighted
+// order within a priority, capability and circuit-breaker skipping).
 #pragma once
 
 #include "config/GatewayConfig.h"
-#include "core/Expected.h"
-#include "routing/CapabilityGate.h"
 
 #include <vector>
 
@@ -30,14 +22,5 @@ struct ResolvedRoute {
 // Step 5. Empty when no route of `canonical_model` can run at all.
 std::vector<ResolvedRoute> viable_routes(const config::GatewayConfig& config,
                                          const config::ModelConfig& canonical_model);
-
-// Steps 5 and 6. Errors:
-//   503 routing_error / no_routes_available  — no viable route at all;
-//   400 invalid_request_error / invalid_request — viable routes exist but capability filtering
-//       removed every one; the message is the refusal of the highest-priority viable route, which
-//       is the route the caller would have reached.
-Expected<ResolvedRoute> first_eligible_route(const config::GatewayConfig& config,
-                                             const config::ModelConfig& canonical_model,
-                                             const RequiredCapabilities& required);
 
 }  // namespace sluice::routing

@@ -1,3 +1,4 @@
+#include "routing/RoutePlan.h"
 #include "routing/RouteSelection.h"
 
 #include "../providers/SeedRoute.h"
@@ -7,6 +8,17 @@
 
 namespace sluice::routing {
 namespace {
+
+// The route a request goes to first: the head of the production route plan (seeded: every test
+// here uses distinct priorities, so the order does not depend on the draw).
+Expected<ResolvedRoute> first_planned_route(const config::GatewayConfig& config,
+                                            const config::ModelConfig& model,
+                                            const RequiredCapabilities& required) {
+  PlanRandom random(7);
+  const auto plan = plan_routes(config, model, required, random);
+  if (!plan) return plan.error();
+  return plan->routes.front();
+}
 
 using testing::openai_provider;
 using testing::openai_route;
@@ -31,7 +43,7 @@ struct Fixture {
   }
 
   Expected<ResolvedRoute> pick(std::string_view body = R"({"messages":[]})") const {
-    return first_eligible_route(
+    return first_planned_route(
         config, model,
         required_capabilities(ApiFamily::kChatCompletions, boost::json::parse(body).as_object()));
   }
@@ -46,9 +58,9 @@ TEST(RouteSelection, PicksTheLowestPriorityValue) {
 
 TEST(RouteSelection, KeepsFileOrderWithinAPriority) {
   const Fixture f({route_to("a", "first"), route_to("b", "second")});
-  EXPECT_EQ(f.pick()->route->upstream_model, "first");
   const auto viable = viable_routes(f.config, f.model);
   ASSERT_EQ(viable.size(), 2u);
+  EXPECT_EQ(viable[0].route->upstream_model, "first");
   EXPECT_EQ(viable[1].route->upstream_model, "second");
 }
 
@@ -117,7 +129,7 @@ TEST(RouteSelection, RefusesChatOnTheSeedModelWithTheResponsesHint) {
   config::GatewayConfig config;
   config.providers = {testing::seed_bedrock_provider()};
   const config::ModelConfig model = testing::seed_gpt55_model();
-  const auto picked = first_eligible_route(
+  const auto picked = first_planned_route(
       config, model,
       required_capabilities(
           ApiFamily::kChatCompletions,
@@ -131,7 +143,7 @@ TEST(RouteSelection, RoutesTheSeedModelsResponsesRequest) {
   config::GatewayConfig config;
   config.providers = {testing::seed_bedrock_provider()};
   const config::ModelConfig model = testing::seed_gpt55_model();
-  const auto picked = first_eligible_route(
+  const auto picked = first_planned_route(
       config, model,
       required_capabilities(
           ApiFamily::kResponses,
