@@ -30,6 +30,7 @@ std::string_view openai_path(ApiFamily family) {
     case ApiFamily::kChatCompletions: return "chat/completions";
     case ApiFamily::kResponses: return "responses";
     case ApiFamily::kEmbeddings: return "embeddings";
+    case ApiFamily::kMessages: return "chat/completions";  // translated to chat for OpenAI routes
   }
   return "";
 }

@@ -125,6 +125,7 @@ std::string_view endpoint_for(ApiFamily family) {
     case ApiFamily::kChatCompletions: return "/v1/chat/completions";
     case ApiFamily::kResponses: return "/v1/responses";
     case ApiFamily::kEmbeddings: return "/v1/embeddings";
+    case ApiFamily::kMessages: return "/v1/messages";
   }
   return "this endpoint";
 }
@@ -134,6 +135,7 @@ bool serves(const config::Capabilities& caps, ApiFamily family) {
     case ApiFamily::kChatCompletions: return caps.chat_completions;
     case ApiFamily::kResponses: return caps.responses;
     case ApiFamily::kEmbeddings: return caps.embeddings;
+    case ApiFamily::kMessages: return caps.chat_completions;  // the reference's rule
   }
   return false;
 }

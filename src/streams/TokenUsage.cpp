@@ -87,6 +87,40 @@ TokenUsage read_embeddings_usage(const json::value& usage) {
   return result;
 }
 
+namespace {
+
+// Anthropic and Converse count cache reads and writes apart from `input`; the gateway's `input` is
+// every prompt token, as OpenAI's prompt_tokens is.
+TokenUsage read_split_cache_usage(const json::value& usage, std::string_view input_name,
+                                  std::string_view output_name, std::string_view cache_read_name,
+                                  std::string_view cache_write_name) {
+  TokenUsage result;
+  const auto* object = usage.if_object();
+  if (object == nullptr) return result;
+  const auto input = count_member(*object, input_name);
+  const auto output = count_member(*object, output_name);
+  if (!input && !output) return result;
+  result.present = true;
+  result.cached_input = count_member(*object, cache_read_name).value_or(0);
+  result.cache_write_input = count_member(*object, cache_write_name).value_or(0);
+  result.input = input.value_or(0) + result.cached_input + result.cache_write_input;
+  result.output = output.value_or(0);
+  result.total = result.input + result.output;
+  return result;
+}
+
+}  // namespace
+
+TokenUsage read_anthropic_usage(const json::value& usage) {
+  return read_split_cache_usage(usage, "input_tokens", "output_tokens", "cache_read_input_tokens",
+                                "cache_creation_input_tokens");
+}
+
+TokenUsage read_converse_usage(const json::value& usage) {
+  return read_split_cache_usage(usage, "inputTokens", "outputTokens", "cacheReadInputTokens",
+                                "cacheWriteInputTokens");
+}
+
 TokenUsage usage_from_body(ApiFamily family, const json::value& body) {
   const auto* object = body.if_object();
   if (object == nullptr) return {};
@@ -110,6 +144,8 @@ TokenUsage usage_from_body(ApiFamily family, const json::value& body) {
       return usage != nullptr ? read_responses_usage(*usage) : TokenUsage{};
     case ApiFamily::kEmbeddings:
       return usage != nullptr ? read_embeddings_usage(*usage) : TokenUsage{};
+    case ApiFamily::kMessages:
+      return usage != nullptr ? read_anthropic_usage(*usage) : TokenUsage{};
   }
   return {};
 }

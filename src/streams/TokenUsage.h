@@ -37,6 +37,16 @@ TokenUsage read_responses_usage(const boost::json::value& usage);
 // An Embeddings `usage` object: prompt_tokens and total_tokens; output is always 0.
 TokenUsage read_embeddings_usage(const boost::json::value& usage);
 
+// An Anthropic Messages `usage` object (input_tokens, output_tokens, cache_read_input_tokens,
+// cache_creation_input_tokens). Anthropic counts cache reads and writes apart from input_tokens;
+// here `input` is all of them together (as OpenAI's prompt_tokens), `cached_input` the reads and
+// `cache_write_input` the writes. Present when input_tokens or output_tokens is there.
+TokenUsage read_anthropic_usage(const boost::json::value& usage);
+
+// A Bedrock Converse `usage` object (inputTokens, outputTokens, totalTokens, cacheReadInputTokens,
+// cacheWriteInputTokens), read the same way as Anthropic's.
+TokenUsage read_converse_usage(const boost::json::value& usage);
+
 // Usage from a whole (non-streamed) response body of `family`. Chat bodies whose only usage sits on
 // a choice (some OpenAI-compatible servers) are read from the first choice that has one.
 TokenUsage usage_from_body(ApiFamily family, const boost::json::value& body);
