@@ -57,6 +57,7 @@ ApiFamily family_of(EndpointKind kind) {
   switch (kind) {
     case EndpointKind::kResponses: return ApiFamily::kResponses;
     case EndpointKind::kEmbeddings: return ApiFamily::kEmbeddings;
+    case EndpointKind::kMessages: return ApiFamily::kMessages;
     default: return ApiFamily::kChatCompletions;
   }
 }
@@ -89,11 +90,6 @@ Expected<GenerationCall> generation_call(const GatewayState& state, const access
   if (!model) return model.error();
   const auto& canonical = state.models.canonical(**model);
   exchange.log().resolved_model = canonical.id;
-  if (kind == EndpointKind::kMessages) {
-    // The Anthropic front door translates to and from the routes' APIs: later work.
-    return GatewayError{501, "not_implemented_error", "not_implemented", std::nullopt,
-                        "/v1/messages is not available in this build yet"};
-  }
   return GenerationCall{family_of(kind), &canonical, std::move(body.as_object())};
 }
 

@@ -6,10 +6,9 @@
 #include "routing/CapabilityGate.h"
 #include "routing/RetryPolicy.h"
 #include "routing/RoutePlan.h"
-#include "streams/ChatStreamNormalizer.h"
-#include "streams/ResponsesStreamNormalizer.h"
-#include "streams/SseParser.h"
+#include "streams/AnswerStream.h"
 #include "streams/TokenUsage.h"
+#include "streams/WholeAnswer.h"
 #include "upstream/UpstreamClient.h"
 
 #include <boost/asio/as_tuple.hpp>
@@ -80,11 +79,6 @@ GatewayError upstream_http_error(unsigned status, const std::string& provider_id
                       std::move(message)};
 }
 
-std::unique_ptr<streams::StreamNormalizer> normalizer_for(ApiFamily family) {
-  if (family == ApiFamily::kResponses) return std::make_unique<streams::ResponsesStreamNormalizer>();
-  return std::make_unique<streams::ChatStreamNormalizer>();
-}
-
 server::Response stream_head() {
   server::Response head{http::status::ok, 11};
   head.set(http::field::content_type, "text/event-stream; charset=utf-8");
@@ -93,15 +87,11 @@ server::Response stream_head() {
   return head;
 }
 
-// Forwards an SSE answer event by event, as each arrives, until the upstream ends, fails, or the
-// caller leaves (which closes the upstream connection at once).
+// Forwards a streamed answer event by event, as each arrives, until the upstream ends, fails, or
+// the caller leaves (which closes the upstream connection at once).
 awaitable<void> stream_answer(server::Exchange& exchange, upstream::UpstreamResponse& response,
-                              ApiFamily family) {
-  auto normalizer = normalizer_for(family);
-  streams::SseParser parser;
+                              streams::AnswerStream& answer) {
   std::string out;
-  const auto on_event = [&](const streams::SseEvent& event) { normalizer->on_event(event, out); };
-
   const auto head = stream_head();
   if (!co_await exchange.begin_stream(head)) {
     response.abort();
@@ -115,18 +105,15 @@ awaitable<void> stream_answer(server::Exchange& exchange, upstream::UpstreamResp
       co_return;
     }
     auto& piece = std::get<0>(next);
+    bool upstream_done = false;
     if (!piece) {
-      normalizer->on_upstream_failure(piece.error(), out);
+      answer.fail(piece.error(), out);
+      upstream_done = true;
     } else if (piece->empty()) {
-      parser.finish(on_event);
-      if (parser.failed()) normalizer->on_upstream_failure(parser.error(), out);
-      else normalizer->on_upstream_end(out);
+      answer.end(out);
+      upstream_done = true;
     } else {
-      parser.feed(*piece, on_event);
-      if (parser.failed()) {
-        normalizer->on_upstream_failure(parser.error(), out);
-        response.abort();
-      }
+      answer.feed(*piece, out);
     }
     if (!out.empty()) {
       if (!co_await exchange.write_chunk(out)) {
@@ -135,31 +122,40 @@ awaitable<void> stream_answer(server::Exchange& exchange, upstream::UpstreamResp
       }
       out.clear();
     }
-    if (!piece || piece->empty() || parser.failed()) break;
+    if (upstream_done) break;
+    if (answer.finished()) {  // ended early (an error frame): stop reading the upstream
+      response.abort();
+      break;
+    }
   }
-  record_usage(exchange.log(), normalizer->usage());
-  if (normalizer->failed() && normalizer->error()) exchange.log().error_code = normalizer->error()->code;
+  record_usage(exchange.log(), answer.usage());
+  if (answer.error()) exchange.log().error_code = answer.error()->code;
   co_await exchange.end_stream();
 }
 
 awaitable<void> whole_answer(server::Exchange& exchange, upstream::UpstreamResponse& response,
-                             ApiFamily family) {
+                             streams::WireFormat wire, ApiFamily family,
+                             const streams::AnswerIdentity& identity) {
   auto body = co_await response.read_all(kMaxWholeBodyBytes);
   if (!body) {
     co_await respond_with_error(exchange, body.error());
     co_return;
   }
-  boost::system::error_code parse_error;
-  const auto parsed = json::parse(*body, parse_error);
-  if (!parse_error) record_usage(exchange.log(), streams::usage_from_body(family, parsed));
+  auto answer = streams::whole_answer_for(wire, family, std::move(*body), identity);
+  if (!answer) {
+    co_await respond_with_error(exchange, answer.error());
+    co_return;
+  }
+  record_usage(exchange.log(), answer->usage);
 
-  server::Response answer{http::status::ok, 11};
+  server::Response reply{http::status::ok, 11};
   const auto content_type = response.headers().find(http::field::content_type);
-  answer.set(http::field::content_type,
-             content_type != response.headers().end() ? std::string(content_type->value())
-                                                      : std::string("application/json"));
-  answer.body() = std::move(*body);
-  co_await exchange.respond(std::move(answer));
+  reply.set(http::field::content_type,
+            !answer->translated && content_type != response.headers().end()
+                ? std::string(content_type->value())
+                : std::string("application/json"));
+  reply.body() = std::move(answer->body);
+  co_await exchange.respond(std::move(reply));
 }
 
 using SteadyClock = std::chrono::steady_clock;
@@ -239,10 +235,23 @@ awaitable<AttemptResult> attempt_route(server::Exchange& exchange, const Gateway
     }
     co_return result;
   }
+  // What names the answer where a translated upstream did not: the model id the caller asked for,
+  // now, and the request id.
+  const auto* requested_model = body.if_contains("model");
+  const std::string model_id =
+      requested_model != nullptr && requested_model->is_string() ? std::string(requested_model->get_string())
+                                                                 : route.upstream_model;
+  const std::int64_t created = std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
+  const streams::WireFormat wire = providers::wire_format_for(provider, route, family);
   if (request->expects_event_stream) {
-    co_await stream_answer(exchange, *response, family);
+    const streams::StreamIdentity identity{model_id, created, std::string(exchange.request_id())};
+    auto answer = streams::make_answer_stream(wire, family, identity);
+    co_await stream_answer(exchange, *response, *answer);
   } else {
-    co_await whole_answer(exchange, *response, family);
+    const streams::AnswerIdentity identity{model_id, created, exchange.request_id()};
+    co_await whole_answer(exchange, *response, wire, family, identity);
   }
   AttemptResult served;
   served.kind = AttemptResult::Kind::kServed;

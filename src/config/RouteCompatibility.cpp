@@ -181,21 +181,23 @@ void check_capability(const BedrockRoute& bedrock, std::string_view flag, bool v
                          forbidden_value ? "true" : "false", why, hint));
 }
 
+// The reference's cross-checks, with two deliberate relaxations (Sluice goes beyond, see
+// docs/configuration.md): `runtime_converse` may serve /v1/responses (translated to Converse), and
+// `runtime_anthropic_invoke` may stream (InvokeModelWithResponseStream). Both were startup errors
+// in the reference, so no configuration it accepts changes meaning.
 void check_bedrock_capabilities(const BedrockRoute& bedrock, BedrockApiStyle style) {
   const Capabilities& caps = bedrock.route.capabilities;
   const bool responses_style = style == BedrockApiStyle::kMantleOpenAIResponses;
   if (!responses_style) {
-    check_capability(bedrock, "responses", caps.responses, true,
-                     "requires api_style mantle_openai_responses");
+    if (style != BedrockApiStyle::kRuntimeConverse) {
+      check_capability(bedrock, "responses", caps.responses, true,
+                       "requires api_style mantle_openai_responses or runtime_converse");
+    }
     check_capability(bedrock, "json_schema", caps.json_schema, true,
                      "requires api_style mantle_openai_responses");
   } else {
     check_capability(bedrock, "chat_completions", caps.chat_completions, true,
                      "is not allowed with api_style mantle_openai_responses");
-  }
-  if (style == BedrockApiStyle::kRuntimeAnthropicInvoke) {
-    check_capability(bedrock, "stream", caps.stream, true,
-                     "is not allowed with api_style runtime_anthropic_invoke");
   }
 }
 

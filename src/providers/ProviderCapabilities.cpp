@@ -27,14 +27,18 @@ constexpr config::Capabilities chat_only(bool stream, bool tools, bool json_sche
 config::Capabilities bedrock_capabilities(const config::RouteConfig& route) {
   if (!route.compatibility.aws_bedrock) return kNothing;
   switch (route.compatibility.aws_bedrock->api_style) {
-    case config::BedrockApiStyle::kRuntimeConverse:
+    case config::BedrockApiStyle::kRuntimeConverse: {
+      // Sluice translates /v1/responses to Converse too (the reference does not).
+      config::Capabilities caps = chat_only(/*stream=*/true, /*tools=*/true, /*json_schema=*/false);
+      caps.responses = true;
+      return caps;
+    }
     case config::BedrockApiStyle::kRuntimeOpenAIChat:
     case config::BedrockApiStyle::kMantleOpenAIChat:
     case config::BedrockApiStyle::kMantleAnthropicMessages:
-      return chat_only(/*stream=*/true, /*tools=*/true, /*json_schema=*/false);
+    // Streams through InvokeModelWithResponseStream (the reference cannot stream here).
     case config::BedrockApiStyle::kRuntimeAnthropicInvoke:
-      // InvokeModel has no streaming counterpart in this API style.
-      return chat_only(/*stream=*/false, /*tools=*/true, /*json_schema=*/false);
+      return chat_only(/*stream=*/true, /*tools=*/true, /*json_schema=*/false);
     case config::BedrockApiStyle::kMantleOpenAIResponses: {
       config::Capabilities caps = kEverything;
       caps.chat_completions = false;

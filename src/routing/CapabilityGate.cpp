@@ -154,6 +154,33 @@ GatewayError family_refusal(const config::Capabilities& caps, ApiFamily family,
   return GatewayError::invalid_request(std::move(message), "model");
 }
 
+// Anthropic content blocks: `image` and `document` blocks, also inside a tool_result's content.
+bool messages_content_is_non_text(const json::value& content) {
+  if (!content.is_array()) return false;  // a string: text only
+  for (const json::value& block : content.get_array()) {
+    if (!block.is_object()) continue;
+    const std::string_view type = string_field(block.get_object(), "type");
+    if (type == "image" || type == "document") return true;
+    const json::value* nested = field(block.get_object(), "content");
+    if (type == "tool_result" && nested != nullptr && messages_content_is_non_text(*nested)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Anthropic Messages has no developer role and no JSON-schema output option.
+void read_messages_features(const json::object& body, RequiredCapabilities& required) {
+  const json::value* messages = field(body, "messages");
+  if (messages == nullptr || !messages->is_array()) return;
+  for (const json::value& message : messages->get_array()) {
+    if (!message.is_object()) continue;
+    const json::value* content = field(message.get_object(), "content");
+    required.vision =
+        required.vision || (content != nullptr && messages_content_is_non_text(*content));
+  }
+}
+
 // The body field a feature refusal blames: where the caller put the thing the route cannot serve.
 std::string input_field(ApiFamily family) {
   return family == ApiFamily::kResponses ? "input" : "messages";
@@ -172,6 +199,8 @@ RequiredCapabilities required_capabilities(ApiFamily family, const boost::json::
   required.tools = tools != nullptr && is_present_for_capability(*tools);
   if (family == ApiFamily::kChatCompletions) {
     read_chat_features(body, required);
+  } else if (family == ApiFamily::kMessages) {
+    read_messages_features(body, required);
   } else {
     read_responses_features(body, required);
   }

@@ -270,17 +270,25 @@ TEST(ConfigBedrockRoutes, StyleMustMatchEndpointKind) {
                        "uses api_style mantle_openai_responses incompatible with endpoint_kind bedrock_runtime"));
 }
 
-TEST(ConfigBedrockRoutes, ResponsesCapabilityOnlyForResponsesStyle) {
+TEST(ConfigBedrockRoutes, ResponsesCapabilityOnlyForResponsesOrConverseStyle) {
   const auto result = load(bedrock_route("runtime", R"(        capabilities: { responses: true, json_schema: false }
-        compatibility: { aws_bedrock: { api_style: runtime_converse } }
+        compatibility: { aws_bedrock: { api_style: runtime_anthropic_invoke } }
 )"));
   EXPECT_TRUE(HasError(result, "models[0].routes[0].capabilities.responses",
-                       "capabilities.responses: true requires api_style mantle_openai_responses"));
+                       "capabilities.responses: true requires api_style mantle_openai_responses or "
+                       "runtime_converse"));
+}
+
+// Sluice goes beyond the reference: Converse routes serve /v1/responses through translation.
+TEST(ConfigBedrockRoutes, ConverseStyleMayServeResponses) {
+  EXPECT_TRUE(Loads(load(bedrock_route("runtime", R"(        capabilities: { responses: true, json_schema: false }
+        compatibility: { aws_bedrock: { api_style: runtime_converse } }
+)"))));
 }
 
 TEST(ConfigBedrockRoutes, DefaultedResponsesCapabilityExplainsTheDefault) {
   const auto result = load(bedrock_route("runtime", R"(        capabilities: { json_schema: false }
-        compatibility: { aws_bedrock: { api_style: runtime_converse } }
+        compatibility: { aws_bedrock: { api_style: runtime_anthropic_invoke } }
 )"));
   EXPECT_TRUE(HasError(result, "models[0].routes[0].capabilities",
                        "capability flags default to true; set responses: false"));
@@ -301,12 +309,11 @@ TEST(ConfigBedrockRoutes, ResponsesStyleForbidsChatCompletions) {
                        "capabilities.chat_completions: true is not allowed with api_style mantle_openai_responses"));
 }
 
-TEST(ConfigBedrockRoutes, AnthropicInvokeForbidsStreaming) {
-  EXPECT_TRUE(HasError(load(bedrock_route("runtime", R"(        capabilities: { responses: false, json_schema: false, stream: true }
+// Sluice goes beyond the reference: InvokeModelWithResponseStream serves streamed requests.
+TEST(ConfigBedrockRoutes, AnthropicInvokeMayStream) {
+  EXPECT_TRUE(Loads(load(bedrock_route("runtime", R"(        capabilities: { responses: false, json_schema: false, stream: true }
         compatibility: { aws_bedrock: { api_style: runtime_anthropic_invoke } }
-)")),
-                       "models[0].routes[0].capabilities.stream",
-                       "capabilities.stream: true is not allowed with api_style runtime_anthropic_invoke"));
+)"))));
 }
 
 TEST(ConfigBedrockRoutes, BedrockCompatibilityOnOtherProviderWarns) {

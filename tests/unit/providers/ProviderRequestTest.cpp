@@ -102,15 +102,125 @@ TEST(ProviderRequest, RefusesResponsesOnABedrockChatStyle) {
   EXPECT_EQ(url.error().status, 400);
 }
 
-TEST(ProviderRequest, UnimplementedBedrockStyleIs501NamingTheStyle) {
-  const auto url =
-      upstream_url(runtime_provider(), bedrock_route(config::BedrockApiStyle::kRuntimeConverse),
-                   ApiFamily::kChatCompletions);
-  ASSERT_FALSE(url.ok());
-  EXPECT_EQ(url.error().status, 501);
-  EXPECT_EQ(url.error().type, "not_implemented_error");
-  EXPECT_EQ(url.error().code, "provider_not_implemented");
-  EXPECT_NE(url.error().message.find("runtime_converse"), std::string::npos);
+config::RouteConfig runtime_route(config::BedrockApiStyle style, std::string upstream_model) {
+  config::RouteConfig route = bedrock_route(style);
+  route.upstream_model = std::move(upstream_model);
+  route.compatibility.aws_bedrock->openai_base_path.reset();
+  return route;
+}
+
+TEST(ProviderRequest, ConverseTargetsTheModelPathWithItsIdPercentEncoded) {
+  const auto route = runtime_route(config::BedrockApiStyle::kRuntimeConverse,
+                                   "us.anthropic.claude-3-5-sonnet-20240620-v1:0");
+  EXPECT_EQ(*upstream_url(runtime_provider(), route, ApiFamily::kChatCompletions),
+            "https://bedrock-runtime.us-east-1.amazonaws.com/model/"
+            "us.anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse");
+  EXPECT_EQ(*upstream_url(runtime_provider(), route, ApiFamily::kChatCompletions, /*stream=*/true),
+            "https://bedrock-runtime.us-east-1.amazonaws.com/model/"
+            "us.anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse-stream");
+}
+
+TEST(ProviderRequest, ArnModelIdsKeepColonsAndSlashesLiteral) {
+  const auto route = runtime_route(
+      config::BedrockApiStyle::kRuntimeConverse,
+      "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude v1");
+  EXPECT_EQ(*upstream_url(runtime_provider(), route, ApiFamily::kChatCompletions),
+            "https://bedrock-runtime.us-east-1.amazonaws.com/model/"
+            "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude%20v1/"
+            "converse");
+}
+
+TEST(ProviderRequest, AnthropicInvokeStreamsThroughInvokeWithResponseStream) {
+  const auto route =
+      runtime_route(config::BedrockApiStyle::kRuntimeAnthropicInvoke, "anthropic.claude-v2");
+  EXPECT_EQ(*upstream_url(runtime_provider(), route, ApiFamily::kMessages),
+            "https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-v2/invoke");
+  EXPECT_EQ(*upstream_url(runtime_provider(), route, ApiFamily::kMessages, /*stream=*/true),
+            "https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-v2/"
+            "invoke-with-response-stream");
+}
+
+TEST(ProviderRequest, MantleAnthropicMessagesTargetsTheAnthropicPath) {
+  config::RouteConfig route = bedrock_route(config::BedrockApiStyle::kMantleAnthropicMessages);
+  route.compatibility.aws_bedrock->openai_base_path.reset();
+  EXPECT_EQ(*upstream_url(seed_bedrock_provider(), route, ApiFamily::kChatCompletions),
+            "https://bedrock-mantle.us-east-2.api.aws/anthropic/v1/messages");
+}
+
+TEST(ProviderRequest, ResponsesCallersReachConverseButNotAnthropicStyles) {
+  EXPECT_TRUE(upstream_url(runtime_provider(),
+                           runtime_route(config::BedrockApiStyle::kRuntimeConverse, "m"),
+                           ApiFamily::kResponses)
+                  .ok());
+  const auto invoke = upstream_url(
+      runtime_provider(), runtime_route(config::BedrockApiStyle::kRuntimeAnthropicInvoke, "m"),
+      ApiFamily::kResponses);
+  ASSERT_FALSE(invoke.ok());
+  EXPECT_EQ(invoke.error().status, 400);
+}
+
+TEST(ProviderRequest, WireFormatFollowsTheApiStyle) {
+  const auto runtime = runtime_provider();
+  EXPECT_EQ(wire_format_for(runtime, runtime_route(config::BedrockApiStyle::kRuntimeConverse, "m"),
+                            ApiFamily::kResponses),
+            streams::WireFormat::kBedrockConverse);
+  EXPECT_EQ(wire_format_for(runtime,
+                            runtime_route(config::BedrockApiStyle::kRuntimeAnthropicInvoke, "m"),
+                            ApiFamily::kChatCompletions),
+            streams::WireFormat::kBedrockAnthropicInvoke);
+  EXPECT_EQ(wire_format_for(seed_bedrock_provider(), seed_gpt55_route(), ApiFamily::kResponses),
+            streams::WireFormat::kOpenAIResponses);
+  EXPECT_EQ(wire_format_for(openai_provider(), openai_route(), ApiFamily::kMessages),
+            streams::WireFormat::kOpenAIChat);
+}
+
+TEST(ProviderRequest, StreamedConverseAsksForAnAwsEventStream) {
+  const auto request =
+      build(runtime_provider(), runtime_route(config::BedrockApiStyle::kRuntimeConverse, "m"),
+            ApiFamily::kChatCompletions,
+            R"({"model":"g","stream":true,"messages":[{"role":"user","content":"hi"}]})");
+  EXPECT_EQ(*request.find_header("accept"), "application/vnd.amazon.eventstream");
+  EXPECT_TRUE(request.expects_event_stream);
+  const json::value body = sent_body(request);
+  EXPECT_FALSE(body.as_object().contains("stream"));
+  EXPECT_FALSE(body.as_object().contains("model"));
+  EXPECT_TRUE(body.as_object().contains("messages"));
+}
+
+TEST(ProviderRequest, AnthropicCallerPassesNativelyToInvokeWithBedrockVersion) {
+  auto route = runtime_route(config::BedrockApiStyle::kRuntimeAnthropicInvoke, "anthropic.claude");
+  const auto request = build(
+      runtime_provider(), route, ApiFamily::kMessages,
+      R"({"model":"g","max_tokens":9,"stream":true,"messages":[{"role":"user","content":[{"type":"text","text":"hi","cache_control":{"type":"ephemeral"}}]}]})");
+  EXPECT_EQ(sent_body(request),
+            json::parse(R"({"max_tokens":9,"messages":[{"role":"user","content":[{"type":"text",
+                "text":"hi","cache_control":{"type":"ephemeral"}}]}],
+                "anthropic_version":"bedrock-2023-05-31"})"));
+  EXPECT_EQ(*request.find_header("accept"), "application/vnd.amazon.eventstream");
+  EXPECT_EQ(*request.find_header("x-amzn-bedrock-accept"), "application/json");
+}
+
+TEST(ProviderRequest, AnthropicCallerPassesNativelyToMantleMessagesWithTheApiVersion) {
+  config::RouteConfig route = bedrock_route(config::BedrockApiStyle::kMantleAnthropicMessages);
+  route.upstream_model = "anthropic.claude-sonnet-4-5";
+  route.compatibility.aws_bedrock->openai_base_path.reset();
+  const auto request = build(seed_bedrock_provider(), route, ApiFamily::kMessages,
+                             R"({"model":"g","max_tokens":9,"stream":true,"messages":[]})");
+  EXPECT_EQ(sent_body(request),
+            json::parse(R"({"model":"anthropic.claude-sonnet-4-5","max_tokens":9,"stream":true,
+                "messages":[]})"));
+  EXPECT_EQ(*request.find_header("anthropic-version"), "2023-06-01");
+  EXPECT_EQ(*request.find_header("accept"), "text/event-stream");
+}
+
+TEST(ProviderRequest, AnthropicCallerIsTranslatedToChatForOpenAIRoutes) {
+  const auto request =
+      build(openai_provider(), openai_route(), ApiFamily::kMessages,
+            R"({"model":"g","max_tokens":9,"messages":[{"role":"user","content":"hi"}]})");
+  EXPECT_EQ(request.url, "https://api.openai.com/v1/chat/completions");
+  const json::object& body = sent_body(request).as_object();
+  ASSERT_TRUE(body.contains("messages"));
+  EXPECT_FALSE(body.contains("max_tokens") && body.contains("max_completion_tokens"));
 }
 
 TEST(ProviderRequest, UnimplementedProviderTypeIs501NamingTheType) {

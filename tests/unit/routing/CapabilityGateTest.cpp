@@ -116,6 +116,36 @@ TEST(Capability, ResponsesDeveloperInputNeedsDeveloperRole) {
   EXPECT_TRUE(responses(R"({"input":[{"role":"developer","content":"be brief"}]})").developer_role);
 }
 
+RequiredCapabilities messages(std::string_view json) {
+  return required_capabilities(ApiFamily::kMessages, body(json));
+}
+
+TEST(Capability, MessagesImageBlockNeedsVision) {
+  EXPECT_TRUE(messages(R"({"messages":[{"role":"user","content":[{"type":"image","source":{}}]}]})")
+                  .vision);
+}
+
+TEST(Capability, MessagesImageInsideToolResultNeedsVision) {
+  EXPECT_TRUE(messages(R"({"messages":[{"role":"user","content":[{"type":"tool_result",
+      "tool_use_id":"t","content":[{"type":"image","source":{}}]}]}]})")
+                  .vision);
+}
+
+TEST(Capability, MessagesStringContentNeedsNoVision) {
+  const auto required = messages(R"({"stream":true,"tools":[{"name":"f"}],
+      "messages":[{"role":"user","content":"hi"}]})");
+  EXPECT_FALSE(required.vision || required.json_schema || required.developer_role);
+  EXPECT_TRUE(required.stream && required.tools);
+}
+
+// The reference converts /v1/messages to a chat request: the route must serve chat.
+TEST(Capability, MessagesNeedTheChatFamily) {
+  config::RouteConfig route = seed_gpt55_route();  // responses only
+  const auto why = refusal(route, seed_bedrock_provider(), messages(R"({"messages":[]})"));
+  ASSERT_TRUE(why);
+  EXPECT_EQ(why->status, 400);
+}
+
 TEST(Capability, EmbeddingsNeedOnlyTheEmbeddingsFamily) {
   const auto required = required_capabilities(
       ApiFamily::kEmbeddings, body(R"({"input":"hi","stream":true,"tools":[{"type":"x"}]})"));
@@ -143,9 +173,9 @@ TEST(Capability, BedrockMantleResponsesStyleServesResponsesOnly) {
 
 TEST(Capability, BedrockChatStylesServeChatOnlyWithoutJsonSchema) {
   for (const auto style :
-       {config::BedrockApiStyle::kRuntimeConverse, config::BedrockApiStyle::kRuntimeOpenAIChat,
-        config::BedrockApiStyle::kMantleOpenAIChat,
-        config::BedrockApiStyle::kMantleAnthropicMessages}) {
+       {config::BedrockApiStyle::kRuntimeOpenAIChat, config::BedrockApiStyle::kMantleOpenAIChat,
+        config::BedrockApiStyle::kMantleAnthropicMessages,
+        config::BedrockApiStyle::kRuntimeAnthropicInvoke}) {
     const config::Capabilities caps =
         providers::builtin_capabilities(seed_bedrock_provider(), bedrock_route(style));
     EXPECT_TRUE(caps.chat_completions);
@@ -154,11 +184,12 @@ TEST(Capability, BedrockChatStylesServeChatOnlyWithoutJsonSchema) {
   }
 }
 
-TEST(Capability, BedrockRuntimeAnthropicInvokeDoesNotStream) {
+// Sluice goes beyond the reference: Converse routes also serve /v1/responses (translated).
+TEST(Capability, BedrockConverseStyleServesChatAndResponsesWithoutJsonSchema) {
   const config::Capabilities caps = providers::builtin_capabilities(
-      seed_bedrock_provider(), bedrock_route(config::BedrockApiStyle::kRuntimeAnthropicInvoke));
-  EXPECT_TRUE(caps.chat_completions);
-  EXPECT_FALSE(caps.stream);
+      seed_bedrock_provider(), bedrock_route(config::BedrockApiStyle::kRuntimeConverse));
+  EXPECT_TRUE(caps.chat_completions && caps.responses && caps.stream && caps.tools && caps.vision);
+  EXPECT_FALSE(caps.embeddings || caps.json_schema);
 }
 
 TEST(Capability, VertexEmbeddingModelServesOnlyEmbeddings) {
@@ -171,13 +202,10 @@ TEST(Capability, VertexEmbeddingModelServesOnlyEmbeddings) {
 }
 
 TEST(Capability, RouteFlagsCannotWidenTheProvider) {
-  // Hand-built (config validation would reject it): stream: true on runtime_anthropic_invoke.
-  config::RouteConfig route = bedrock_route(config::BedrockApiStyle::kRuntimeAnthropicInvoke);
-  route.capabilities.stream = true;
-  const auto why =
-      refusal(route, seed_bedrock_provider(), chat(R"({"stream":true,"messages":[]})"));
-  ASSERT_TRUE(why);
-  EXPECT_EQ(why->param, "stream");
+  // Hand-built (config validation would reject it): embeddings on a Converse route.
+  config::RouteConfig route = bedrock_route(config::BedrockApiStyle::kRuntimeConverse);
+  route.capabilities.embeddings = true;
+  EXPECT_FALSE(effective_capabilities(route, seed_bedrock_provider()).embeddings);
 }
 
 TEST(Capability, RouteFlagsNarrowTheProvider) {
