@@ -153,6 +153,14 @@ json::array responses_output(const Generation& generation, std::string_view resp
   return output;
 }
 
+// The item being written when a limit or filter cut the answer is the one left unfinished; OpenAI
+// marks it `incomplete` and callers that check item status should see the same.
+void mark_last_item_incomplete(json::array& output) {
+  if (output.empty()) return;
+  json::object& last = output.back().as_object();
+  if (last.contains("status")) last["status"] = "incomplete";
+}
+
 json::object responses_usage(const TokenUsage& usage) {
   return json::object{
       {"input_tokens", usage.input},
@@ -238,6 +246,8 @@ std::string write_chat_answer(const Generation& generation, const AnswerIdentity
 std::string write_responses_answer(const Generation& generation, const AnswerIdentity& identity) {
   const std::string id = answer_id(generation, identity, "resp_");
   const bool incomplete = responses_is_incomplete(generation.stop_reason);
+  json::array output = responses_output(generation, id);
+  if (incomplete) mark_last_item_incomplete(output);
   json::object answer{{"id", id},
                       {"object", "response"},
                       {"created_at", identity.created_unix_seconds},
@@ -246,7 +256,7 @@ std::string write_responses_answer(const Generation& generation, const AnswerIde
                       {"incomplete_details", incomplete_details(generation.stop_reason)},
                       {"instructions", nullptr},
                       {"model", identity.model},
-                      {"output", responses_output(generation, id)},
+                      {"output", std::move(output)},
                       {"parallel_tool_calls", true},
                       {"metadata", json::object{}},
                       {"tool_choice", "auto"},

@@ -214,6 +214,15 @@ TEST(GenerationReadersTest, ChatToolCallWithEmptyArgumentsHasEmptyObjectArgument
   EXPECT_EQ(generation->blocks[0].arguments, "{}");
 }
 
+TEST(GenerationReadersTest, ChatRefusalTravelsAsText) {
+  const auto generation = read_chat_answer(R"({"choices":[{"message":{"role":"assistant",
+      "content":null,"refusal":"I can't help with that."},"finish_reason":"stop"}]})");
+  ASSERT_TRUE(generation.ok());
+  ASSERT_EQ(generation->blocks.size(), 1U);
+  EXPECT_EQ(generation->blocks[0].kind, Kind::kText);
+  EXPECT_EQ(generation->blocks[0].text, "I can't help with that.");
+}
+
 TEST(GenerationReadersTest, ChatWithoutChoicesIsUpstreamTransportError) {
   const auto generation = read_chat_answer(R"({"id":"c","object":"chat.completion","choices":[]})");
   ASSERT_FALSE(generation.ok());

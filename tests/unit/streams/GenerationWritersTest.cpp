@@ -204,6 +204,7 @@ TEST(GenerationWritersTest, ResponsesAnswerCutByMaxTokensIsIncomplete) {
   const auto answer = parsed(write_responses_answer(generation, kIdentity));
   EXPECT_EQ(answer.at("status"), "incomplete");
   EXPECT_EQ(answer.at("incomplete_details").at("reason"), "max_output_tokens");
+  EXPECT_EQ(answer.at("output").at(0).at("status"), "incomplete");
 }
 
 TEST(GenerationWritersTest, ResponsesAnswerWritesUsageWithCachedAndReasoningTokens) {
