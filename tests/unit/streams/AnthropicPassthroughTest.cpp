@@ -45,7 +45,7 @@ TEST(AnthropicPassthroughTest, ReadsUsageFromMessageStartAndMessageDelta) {
   EXPECT_TRUE(passthrough.usage().present);
   EXPECT_EQ(passthrough.usage().input, 377);
   EXPECT_EQ(passthrough.usage().output, 65);
-  EXPECT_EQ(passthrough.events_forwarded(), 12u);
+  EXPECT_EQ(passthrough.events_forwarded(), 15u);  // pings are forwarded too
 }
 
 TEST(AnthropicPassthroughTest, NamesAnUnnamedEventByItsType) {

@@ -1,4 +1,5 @@
 #include "streams/ChatChunkWriter.h"
+#include "streams/ChatStreamNormalizer.h"
 #include "streams/StreamErrors.h"
 
 #include "GenerationTestSupport.h"

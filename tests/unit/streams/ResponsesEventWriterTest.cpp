@@ -1,4 +1,5 @@
 #include "streams/ResponsesEventWriter.h"
+#include "streams/ResponsesStreamNormalizer.h"
 #include "streams/StreamErrors.h"
 
 #include "GenerationTestSupport.h"
@@ -35,8 +36,8 @@ TEST(ResponsesEventWriterTest, WritesAMessageAsTheSdkAccumulatesIt) {
                    "response.content_part.done", "response.output_item.done",
                    "response.completed"}));
   for (std::size_t i = 0; i < events.size(); ++i) {
-    EXPECT_EQ(json_of(events[i]).at("sequence_number"), i);
-    EXPECT_EQ(json_of(events[i]).at("type"), events[i].event);
+    EXPECT_EQ(json_of(events[i]).at("sequence_number").to_number<std::size_t>(), i);
+    EXPECT_EQ(json_of(events[i]).at("type").as_string(), events[i].event);
   }
   const auto delta = json_of(events[4]);
   EXPECT_EQ(delta.at("item_id"), "msg_req9_0");
