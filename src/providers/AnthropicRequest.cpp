@@ -30,11 +30,13 @@ Expected<json::object> image_block(const ImagePart& image, AnthropicDialect dial
         "URL",
         image.origin);
   }
-  return json::object{{"type", "image"}, {"source", json::object{{"type", "url"}, {"url", image.url}}}};
+  return json::object{{"type", "image"},
+                      {"source", json::object{{"type", "url"}, {"url", image.url}}}};
 }
 
 Expected<json::object> tool_result_block(const ToolResult& result, AnthropicDialect dialect) {
-  json::object block{{"type", "tool_result"}, {"tool_use_id", portable_tool_use_id(result.call_id)}};
+  json::object block{{"type", "tool_result"},
+                     {"tool_use_id", portable_tool_use_id(result.call_id)}};
   json::array content;
   for (const auto& part : result.content) {
     if (const auto* text = std::get_if<TextPart>(&part)) {
@@ -92,7 +94,8 @@ bool is_tool_result_block(const json::value& block) {
 // tool_result blocks go first, as Anthropic requires.
 void append_message(json::array& messages, Role role, json::array content) {
   if (content.empty()) return;
-  if (!messages.empty() && messages.back().get_object().at("role").get_string() == role_name(role)) {
+  if (!messages.empty() &&
+      messages.back().get_object().at("role").get_string() == role_name(role)) {
     json::array& last = messages.back().get_object().at("content").get_array();
     for (json::value& block : content) last.push_back(std::move(block));
   } else {
@@ -123,7 +126,8 @@ Expected<json::array> messages(const Conversation& conversation, AnthropicDialec
 json::value system_prompt(const std::vector<std::string>& texts) {
   if (texts.size() == 1) return json::value(texts.front());
   json::array blocks;
-  for (const std::string& text : texts) blocks.push_back(json::object{{"type", "text"}, {"text", text}});
+  for (const std::string& text : texts)
+    blocks.push_back(json::object{{"type", "text"}, {"text", text}});
   return blocks;
 }
 

@@ -21,7 +21,8 @@
 //     (Conversation.h, thinking_budget_for); none / minimal mean no thinking.
 //   - remote image URLs are refused for kBedrockInvoke (Bedrock does not fetch URLs) and sent as
 //     url sources for kMessagesApi.
-//   - reasoning without a signature is left out: Anthropic refuses thinking blocks it cannot verify.
+//   - reasoning without a signature is left out: Anthropic refuses thinking blocks it cannot
+//     verify.
 //   - tool-use ids outside [a-zA-Z0-9_-]{1,64}, which Anthropic refuses, are replaced as for
 //     Converse (portable_tool_use_id).
 //   - Converse request controls are Bedrock Converse fields, not sent here.

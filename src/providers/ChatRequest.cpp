@@ -73,10 +73,10 @@ Expected<json::array> user_messages(const Turn& turn) {
 }
 
 json::object tool_call(const ToolCall& call) {
-  return json::object{
-      {"id", call.id},
-      {"type", "function"},
-      {"function", json::object{{"name", call.name}, {"arguments", json::serialize(call.arguments)}}}};
+  return json::object{{"id", call.id},
+                      {"type", "function"},
+                      {"function", json::object{{"name", call.name},
+                                                {"arguments", json::serialize(call.arguments)}}}};
 }
 
 Expected<json::object> assistant_message(const Turn& turn) {
@@ -101,7 +101,8 @@ Expected<json::object> assistant_message(const Turn& turn) {
 Expected<json::array> messages(const Conversation& conversation) {
   json::array messages;
   if (!conversation.system.empty()) {
-    messages.push_back(json::object{{"role", "system"}, {"content", join(conversation.system, "\n\n")}});
+    messages.push_back(
+        json::object{{"role", "system"}, {"content", join(conversation.system, "\n\n")}});
   }
   for (const Turn& turn : conversation.turns) {
     if (turn.role == Role::kAssistant) {
@@ -143,7 +144,8 @@ void add_tools(json::object& body, const Conversation& conversation) {
   if (conversation.tools.empty()) return;
   body["tools"] = tools(conversation.tools);
   if (conversation.tool_choice) body["tool_choice"] = tool_choice(*conversation.tool_choice);
-  if (conversation.parallel_tool_calls) body["parallel_tool_calls"] = *conversation.parallel_tool_calls;
+  if (conversation.parallel_tool_calls)
+    body["parallel_tool_calls"] = *conversation.parallel_tool_calls;
 }
 
 std::optional<ReasoningEffort> reasoning_effort(const ReasoningRequest& reasoning) {

@@ -2,8 +2,8 @@
 // API.
 //
 // When the caller's API and the route's wire API differ (a Chat Completions caller on a Bedrock
-// Converse route, an Anthropic Messages caller on an OpenAI chat route, …) the caller's body is read
-// into a Conversation (providers/ConversationReaders.h) and written out in the route's format
+// Converse route, an Anthropic Messages caller on an OpenAI chat route, …) the caller's body is
+// read into a Conversation (providers/ConversationReaders.h) and written out in the route's format
 // (ConverseRequest.h, AnthropicRequest.h, ChatRequest.h): N readers and M writers instead of N×M
 // translators. It is the request-side twin of streams/Generation.h.
 //
@@ -13,7 +13,8 @@
 // empty text, so no turn is ever blank.
 //
 // Each image remembers where the caller put it (`origin`, e.g. "messages[2].content[0].image_url"):
-// a writer that cannot send it (Converse takes no remote URLs) refuses with a 400 naming that field.
+// a writer that cannot send it (Converse takes no remote URLs) refuses with a 400 naming that
+// field.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -93,7 +94,7 @@ std::optional<ReasoningEffort> reasoning_effort_from_name(std::string_view name)
 std::string_view reasoning_effort_name(ReasoningEffort effort);
 
 struct ReasoningRequest {
-  std::optional<ReasoningEffort> effort;       // chat reasoning_effort, Responses reasoning.effort
+  std::optional<ReasoningEffort> effort;      // chat reasoning_effort, Responses reasoning.effort
   std::optional<std::int64_t> budget_tokens;  // Anthropic thinking.budget_tokens
 };
 
@@ -108,7 +109,7 @@ struct GuardrailConfig {
 // Converse request controls a caller may give in its body (api.md §5.4), checked by the readers.
 struct ConverseControls {
   std::vector<std::pair<std::string, std::string>> request_metadata;  // ≤ 16, each ≤ 256 chars
-  std::optional<std::string> latency;                                  // standard | optimized
+  std::optional<std::string> latency;                                 // standard | optimized
   std::optional<GuardrailConfig> guardrail;
   std::vector<std::string> additional_model_response_field_paths;  // ≤ 10 JSON Pointers
 };
@@ -140,7 +141,8 @@ struct Conversation {
 
 // Bedrock and Anthropic take tool-use ids matching [a-zA-Z0-9_-]{1,64}. A valid id is returned as
 // is; any other becomes "tool_" + the first 32 hex digits of its SHA-256, the same for a call and
-// its result, so the pair still matches.
+// its result, so the pair still matches. (Bedrock's service model also allows '.' and ':', but
+// Claude behind it does not, so the narrower rule is the one that holds for every model.)
 std::string portable_tool_use_id(std::string_view id);
 
 // Thinking budget for an effort word: low 1024, medium 4096, high (and above) 16384 tokens;

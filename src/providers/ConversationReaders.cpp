@@ -178,8 +178,9 @@ std::optional<ImagePart> image_from_url(FieldReader& reader, std::string_view ur
   constexpr std::string_view kBase64Marker = ";base64,";
   const std::size_t marker = url.find(kBase64Marker);
   if (!url.starts_with("data:") || marker == std::string_view::npos) {
-    reader.fail("an image URL must be a base64 data URL (data:image/png;base64,...) or an http(s) URL",
-                origin);
+    reader.fail(
+        "an image URL must be a base64 data URL (data:image/png;base64,...) or an http(s) URL",
+        origin);
     return std::nullopt;
   }
   // Media type parameters other than base64 (rare) sit between the type and the marker.
@@ -255,9 +256,10 @@ void read_request_metadata(FieldReader& reader, const json::object& body, Conver
     }
     if (!value.is_string() || value.get_string().size() > kMaxConverseControlLength ||
         !all_of_chars(value.get_string(), kMetadataPunctuation)) {
-      reader.fail("request metadata values are strings of at most 256 characters of "
-                  "[a-zA-Z0-9 :_@$#=/+,-.]",
-                  path);
+      reader.fail(
+          "request metadata values are strings of at most 256 characters of "
+          "[a-zA-Z0-9 :_@$#=/+,-.]",
+          path);
       return;
     }
     out.request_metadata.emplace_back(std::string(name), std::string(value.get_string()));
@@ -295,9 +297,13 @@ void read_guardrail_config(FieldReader& reader, const json::object& body, bool s
   const std::string_view key = control_key(body, "guardrailConfig", "guardrail_config");
   const json::object* config = reader.object(body, key, "");
   if (config == nullptr) return;
-  constexpr std::array<std::string_view, 7> kKnown = {
-      "guardrailIdentifier", "guardrail_identifier", "guardrailVersion", "guardrail_version",
-      "trace",               "streamProcessingMode", "stream_processing_mode"};
+  constexpr std::array<std::string_view, 7> kKnown = {"guardrailIdentifier",
+                                                      "guardrail_identifier",
+                                                      "guardrailVersion",
+                                                      "guardrail_version",
+                                                      "trace",
+                                                      "streamProcessingMode",
+                                                      "stream_processing_mode"};
   for (const auto& [name, value] : *config) {
     if (std::find(kKnown.begin(), kKnown.end(), std::string_view(name)) == kKnown.end()) {
       reader.fail(fmt::format("unknown guardrail setting `{}`", std::string_view(name)),
@@ -376,7 +382,8 @@ std::vector<std::string> chat_texts(FieldReader& reader, const json::object& mes
     if (part == nullptr) return {};
     const std::string type = reader.required_string(*part, "type", part_path);
     if (type != "text") {
-      reader.unsupported(fmt::format("a `{}` part in this message", type), child(part_path, "type"));
+      reader.unsupported(fmt::format("a `{}` part in this message", type),
+                         child(part_path, "type"));
       return {};
     }
     texts.push_back(reader.required_string(*part, "text", part_path));
@@ -423,8 +430,8 @@ void read_chat_content(FieldReader& reader, const json::object& message, Role ro
   }
 }
 
-void read_chat_tool_calls(FieldReader& reader, const json::object& message,
-                          const std::string& path, Conversation& conversation) {
+void read_chat_tool_calls(FieldReader& reader, const json::object& message, const std::string& path,
+                          Conversation& conversation) {
   const json::array* calls = reader.array(message, "tool_calls", path);
   if (calls == nullptr) return;
   for (std::size_t i = 0; i < calls->size(); ++i) {
@@ -579,8 +586,8 @@ void read_responses_parts(FieldReader& reader, const json::array& parts, Role ro
       add_text(conversation, role, reader.required_string(*part, "refusal", part_path));
     } else if (type == "input_image") {
       const std::string origin = child(part_path, "image_url");
-      auto image = image_from_url(reader, reader.required_string(*part, "image_url", part_path),
-                                  origin);
+      auto image =
+          image_from_url(reader, reader.required_string(*part, "image_url", part_path), origin);
       if (image) conversation.add(role, std::move(*image));
     } else {
       reader.unsupported(fmt::format("content part type `{}`", type), child(part_path, "type"));
@@ -598,7 +605,8 @@ void read_responses_content(FieldReader& reader, const json::object& item, Role 
     return;
   }
   const json::array* parts = reader.array(item, "content", path);
-  if (parts != nullptr) read_responses_parts(reader, *parts, role, child(path, "content"), conversation);
+  if (parts != nullptr)
+    read_responses_parts(reader, *parts, role, child(path, "content"), conversation);
 }
 
 // System and developer items: their text joins the system prompt.
@@ -617,8 +625,8 @@ void read_responses_system_item(FieldReader& reader, const json::object& item,
   }
 }
 
-void read_responses_message(FieldReader& reader, const json::object& item,
-                            const std::string& path, Conversation& conversation) {
+void read_responses_message(FieldReader& reader, const json::object& item, const std::string& path,
+                            Conversation& conversation) {
   const std::string role = reader.required_string(item, "role", path);
   if (role == "system" || role == "developer") {
     read_responses_system_item(reader, item, path, conversation);
@@ -631,13 +639,13 @@ void read_responses_message(FieldReader& reader, const json::object& item,
   }
 }
 
-void read_function_call_item(FieldReader& reader, const json::object& item,
-                             const std::string& path, Conversation& conversation) {
+void read_function_call_item(FieldReader& reader, const json::object& item, const std::string& path,
+                             Conversation& conversation) {
   ToolCall call;
   call.id = reader.required_string(item, "call_id", path);
   call.name = reader.required_string(item, "name", path);
-  auto arguments = arguments_object(
-      reader, reader.string(item, "arguments", path).value_or(""), child(path, "arguments"));
+  auto arguments = arguments_object(reader, reader.string(item, "arguments", path).value_or(""),
+                                    child(path, "arguments"));
   if (!arguments) return;
   call.arguments = std::move(*arguments);
   conversation.add(Role::kAssistant, std::move(call));
@@ -659,8 +667,10 @@ void read_function_call_output_item(FieldReader& reader, const json::object& ite
     read_responses_parts(reader, *parts, Role::kUser, child(path, "output"), scratch);
     for (Turn& turn : scratch.turns) {
       for (Part& part : turn.parts) {
-        if (auto* text = std::get_if<TextPart>(&part)) result.content.emplace_back(std::move(*text));
-        if (auto* image = std::get_if<ImagePart>(&part)) result.content.emplace_back(std::move(*image));
+        if (auto* text = std::get_if<TextPart>(&part))
+          result.content.emplace_back(std::move(*text));
+        if (auto* image = std::get_if<ImagePart>(&part))
+          result.content.emplace_back(std::move(*image));
       }
     }
   }
@@ -761,8 +771,8 @@ std::optional<ImagePart> read_anthropic_image(FieldReader& reader, const json::o
   return image;
 }
 
-void read_tool_result_block(FieldReader& reader, const json::object& block,
-                            const std::string& path, Conversation& conversation) {
+void read_tool_result_block(FieldReader& reader, const json::object& block, const std::string& path,
+                            Conversation& conversation) {
   ToolResult result;
   result.call_id = reader.required_string(block, "tool_use_id", path);
   result.is_error = reader.boolean(block, "is_error", path).value_or(false);
@@ -920,13 +930,12 @@ void read_anthropic_tool_choice(FieldReader& reader, const json::object& body,
   } else if (type == "none") {
     conversation.tool_choice = ToolChoice{ToolChoice::Mode::kNone, ""};
   } else if (type == "tool") {
-    conversation.tool_choice =
-        ToolChoice{ToolChoice::Mode::kNamed, reader.required_string(*choice, "name", "tool_choice")};
+    conversation.tool_choice = ToolChoice{ToolChoice::Mode::kNamed,
+                                          reader.required_string(*choice, "name", "tool_choice")};
   } else {
     reader.fail("tool_choice.type must be `auto`, `any`, `tool` or `none`", "tool_choice.type");
   }
-  const auto disable_parallel =
-      reader.boolean(*choice, "disable_parallel_tool_use", "tool_choice");
+  const auto disable_parallel = reader.boolean(*choice, "disable_parallel_tool_use", "tool_choice");
   if (disable_parallel) conversation.parallel_tool_calls = !*disable_parallel;
 }
 
@@ -961,8 +970,8 @@ Expected<Conversation> read_chat_request(const boost::json::object& body) {
   conversation.temperature = reader.number(body, "temperature", "");
   conversation.top_p = reader.number(body, "top_p", "");
   conversation.stop_sequences = reader.strings(body, "stop", "");
-  conversation.reasoning.effort = effort_named(
-      reader, reader.string(body, "reasoning_effort", ""), "reasoning_effort");
+  conversation.reasoning.effort =
+      effort_named(reader, reader.string(body, "reasoning_effort", ""), "reasoning_effort");
   conversation.stream = reader.boolean(body, "stream", "").value_or(false);
   read_converse_controls(reader, body, conversation);
   if (reader.failed()) return reader.error();
@@ -987,8 +996,8 @@ Expected<Conversation> read_responses_request(const boost::json::object& body) {
   conversation.temperature = reader.number(body, "temperature", "");
   conversation.top_p = reader.number(body, "top_p", "");
   if (const json::object* reasoning = reader.object(body, "reasoning", "")) {
-    conversation.reasoning.effort = effort_named(
-        reader, reader.string(*reasoning, "effort", "reasoning"), "reasoning.effort");
+    conversation.reasoning.effort =
+        effort_named(reader, reader.string(*reasoning, "effort", "reasoning"), "reasoning.effort");
   }
   conversation.stream = reader.boolean(body, "stream", "").value_or(false);
   read_converse_controls(reader, body, conversation);

@@ -17,8 +17,9 @@
 //     Anthropic send them as an object, so bad JSON is refused here rather than upstream.
 //   - images are data URLs (`data:image/png;base64,...`) or http(s) URLs; which ones a route can
 //     send is the writer's decision.
-//   - Responses `previous_response_id` is refused: the earlier turns live in OpenAI's store, which a
-//     translated route cannot read, and dropping them silently would answer a different question.
+//   - Responses `previous_response_id` is refused: the earlier turns live in OpenAI's store,
+//     which a translated route cannot read, and dropping them silently would answer a different
+//     question.
 //   - Responses `reasoning` items are kept when they carry reasoning text, with their
 //     `encrypted_content` as the signature (where the gateway's own Responses answers put a Claude
 //     signature).

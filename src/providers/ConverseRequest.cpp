@@ -71,19 +71,21 @@ Expected<json::object> tool_result_block(const ToolResult& result) {
     if (!image) return image.error();
     content.push_back(json::object{{"image", std::move(*image)}});
   }
-  return json::object{{"toolResult", json::object{{"toolUseId", portable_tool_use_id(result.call_id)},
-                                                  {"content", std::move(content)},
-                                                  {"status", result.is_error ? "error" : "success"}}}};
+  return json::object{
+      {"toolResult", json::object{{"toolUseId", portable_tool_use_id(result.call_id)},
+                                  {"content", std::move(content)},
+                                  {"status", result.is_error ? "error" : "success"}}}};
 }
 
 json::object reasoning_block(const ReasoningPart& reasoning) {
   if (!reasoning.redacted.empty()) {
-    return json::object{{"reasoningContent", json::object{{"redactedContent", reasoning.redacted}}}};
+    return json::object{
+        {"reasoningContent", json::object{{"redactedContent", reasoning.redacted}}}};
   }
   return json::object{
       {"reasoningContent",
-       json::object{{"reasoningText", json::object{{"text", reasoning.text},
-                                                   {"signature", reasoning.signature}}}}}};
+       json::object{{"reasoningText",
+                     json::object{{"text", reasoning.text}, {"signature", reasoning.signature}}}}}};
 }
 
 // Models verify reasoning they are sent back against its signature; unsigned reasoning (from a
@@ -116,7 +118,8 @@ bool is_tool_result_block(const json::value& block) {
 // toolResult blocks go first, as Claude requires.
 void append_message(json::array& messages, Role role, json::array content) {
   if (content.empty()) return;
-  if (!messages.empty() && messages.back().get_object().at("role").get_string() == role_name(role)) {
+  if (!messages.empty() &&
+      messages.back().get_object().at("role").get_string() == role_name(role)) {
     json::array& last = messages.back().get_object().at("content").get_array();
     for (json::value& block : content) last.push_back(std::move(block));
   } else {
@@ -172,8 +175,8 @@ std::optional<json::object> tool_choice(const ToolChoice& choice) {
 std::optional<json::object> tool_config(const Conversation& conversation,
                                         const ConverseTarget& target) {
   if (conversation.tools.empty()) return std::nullopt;
-  const bool none = conversation.tool_choice &&
-                    conversation.tool_choice->mode == ToolChoice::Mode::kNone;
+  const bool none =
+      conversation.tool_choice && conversation.tool_choice->mode == ToolChoice::Mode::kNone;
   // Converse has no "none". Without tools the model cannot call one, so the tools go. But Bedrock
   // refuses toolUse / toolResult blocks without a toolConfig, so with tool history they stay, with
   // no toolChoice: the nearest Converse comes to "none".
@@ -298,7 +301,8 @@ Expected<boost::json::object> converse_request_body(const Conversation& conversa
   body["messages"] = std::move(*conversation_messages);
   if (!conversation.system.empty()) {
     json::array system;
-    for (const std::string& text : conversation.system) system.push_back(json::object{{"text", text}});
+    for (const std::string& text : conversation.system)
+      system.push_back(json::object{{"text", text}});
     body["system"] = std::move(system);
   }
   if (auto config = inference_config(conversation); !config.empty()) {

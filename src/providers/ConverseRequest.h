@@ -9,8 +9,8 @@
 //                                 {toolResult:{toolUseId, content:[{text}|{image}], status}},
 //                                 {reasoningContent:{reasoningText:{text, signature}}} or
 //                                 {reasoningContent:{redactedContent}}
-//   toolConfig                    {tools:[{toolSpec:{name, description, inputSchema:{json}, strict}}],
-//                                 toolChoice: {auto:{}} | {any:{}} | {tool:{name}}}
+//   toolConfig                    {tools:[{toolSpec:{name, description, inputSchema:{json},
+//                                 strict}}], toolChoice: {auto:{}} | {any:{}} | {tool:{name}}}
 //   inferenceConfig               maxTokens, temperature, topP, stopSequences
 //   additionalModelRequestFields  what Converse has no field for, in the model family's own words
 //                                 (top_k and thinking for Claude, reasoningConfig for Nova,

@@ -98,10 +98,9 @@ TEST(AnthropicRequestTest, PassesRemoteImageAsUrlSourceOnMessagesApi) {
 }
 
 TEST(AnthropicRequestTest, RefusesRemoteImageOnBedrockInvoke) {
-  const auto body = anthropic_request_body(
-      from_chat(R"({"messages":[{"role":"user","content":[
+  const auto body = anthropic_request_body(from_chat(R"({"messages":[{"role":"user","content":[
           {"type":"image_url","image_url":{"url":"https://example.com/a.png"}}]}]})"),
-      AnthropicDialect::kBedrockInvoke, kModel);
+                                           AnthropicDialect::kBedrockInvoke, kModel);
   ASSERT_FALSE(body.ok());
   EXPECT_EQ(body.error().status, 400);
   EXPECT_EQ(body.error().param, "messages[0].content[0].image_url");
@@ -183,8 +182,8 @@ TEST(AnthropicRequestTest, ParallelToolCallsFalseDisablesParallelToolUse) {
 }
 
 TEST(AnthropicRequestTest, OmitsToolChoiceWithoutTools) {
-  EXPECT_FALSE(anthropic(R"({"messages":[],"tool_choice":"required"})").as_object().contains(
-      "tool_choice"));
+  EXPECT_FALSE(
+      anthropic(R"({"messages":[],"tool_choice":"required"})").as_object().contains("tool_choice"));
 }
 
 TEST(AnthropicRequestTest, WritesSamplingSettings) {
@@ -203,8 +202,8 @@ TEST(AnthropicRequestTest, MapsEffortToThinkingBudget) {
   EXPECT_EQ(field(anthropic(R"({"messages":[],"max_tokens":20000,"reasoning_effort":"high"})"),
                   "thinking"),
             json::parse(R"({"type":"enabled","budget_tokens":16384})"));
-  EXPECT_TRUE(field(anthropic(R"({"messages":[],"reasoning_effort":"minimal"})"), "thinking")
-                  .is_null());
+  EXPECT_TRUE(
+      field(anthropic(R"({"messages":[],"reasoning_effort":"minimal"})"), "thinking").is_null());
 }
 
 TEST(AnthropicRequestTest, WritesExplicitThinkingBudget) {

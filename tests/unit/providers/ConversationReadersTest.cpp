@@ -205,23 +205,24 @@ TEST(ConversationReadersTest, ReadsConverseControlsUnderSnakeCaseAliases) {
 
 TEST(ConversationReadersTest, RefusesMoreThanSixteenRequestMetadataEntries) {
   std::string metadata;
-  for (int i = 0; i < 17; ++i) metadata += (i ? "," : "") + ("\"k" + std::to_string(i) + "\":\"v\"");
+  for (int i = 0; i < 17; ++i)
+    metadata += (i ? "," : "") + ("\"k" + std::to_string(i) + "\":\"v\"");
   const GatewayError error =
       refusal(read_chat_request, R"({"messages":[],"requestMetadata":{)" + metadata + "}}");
   EXPECT_EQ(error.param, "requestMetadata");
 }
 
 TEST(ConversationReadersTest, RefusesRequestMetadataValueOver256Characters) {
-  const std::string body = R"({"messages":[],"requestMetadata":{"k":")" + std::string(257, 'v') +
-                           "\"}}";
+  const std::string body =
+      R"({"messages":[],"requestMetadata":{"k":")" + std::string(257, 'v') + "\"}}";
   EXPECT_EQ(refusal(read_chat_request, body).param, "requestMetadata.k");
 }
 
 TEST(ConversationReadersTest, RefusesUnknownPerformanceLatency) {
-  EXPECT_EQ(refusal(read_chat_request,
-                    R"({"messages":[],"performanceConfig":{"latency":"fastest"}})")
-                .param,
-            "performanceConfig.latency");
+  EXPECT_EQ(
+      refusal(read_chat_request, R"({"messages":[],"performanceConfig":{"latency":"fastest"}})")
+          .param,
+      "performanceConfig.latency");
 }
 
 TEST(ConversationReadersTest, RefusesGuardrailStreamProcessingModeWithoutStreaming) {
@@ -231,9 +232,9 @@ TEST(ConversationReadersTest, RefusesGuardrailStreamProcessingModeWithoutStreami
 }
 
 TEST(ConversationReadersTest, RefusesGuardrailWithoutIdentifierAndVersion) {
-  EXPECT_EQ(refusal(read_chat_request, R"({"messages":[],"guardrailConfig":{"trace":"enabled"}})")
-                .param,
-            "guardrailConfig");
+  EXPECT_EQ(
+      refusal(read_chat_request, R"({"messages":[],"guardrailConfig":{"trace":"enabled"}})").param,
+      "guardrailConfig");
 }
 
 TEST(ConversationReadersTest, RefusesMoreThanTenResponseFieldPaths) {
@@ -250,8 +251,8 @@ TEST(ConversationReadersTest, RefusesResponseFieldPathThatIsNotAJsonPointer) {
 }
 
 TEST(ConversationReadersTest, RefusesResponseFieldPathOver256Characters) {
-  const std::string body = R"({"messages":[],"additionalModelResponseFieldPaths":["/)" +
-                           std::string(256, 'a') + "\"]}";
+  const std::string body =
+      R"({"messages":[],"additionalModelResponseFieldPaths":["/)" + std::string(256, 'a') + "\"]}";
   EXPECT_EQ(refusal(read_chat_request, body).param, "additionalModelResponseFieldPaths[0]");
 }
 
@@ -325,22 +326,22 @@ TEST(ConversationReadersTest, ReadsResponsesFlatFunctionToolsAndSettings) {
 }
 
 TEST(ConversationReadersTest, RefusesResponsesNonFunctionToolNamingIt) {
-  const GatewayError error = refusal(read_responses_request,
-                                     R"({"input":"x","tools":[{"type":"web_search"}]})");
+  const GatewayError error =
+      refusal(read_responses_request, R"({"input":"x","tools":[{"type":"web_search"}]})");
   EXPECT_EQ(error.param, "tools[0].type");
   EXPECT_NE(error.message.find("web_search"), std::string::npos);
 }
 
 TEST(ConversationReadersTest, RefusesResponsesPreviousResponseId) {
-  EXPECT_EQ(refusal(read_responses_request, R"({"input":"x","previous_response_id":"resp_1"})")
-                .param,
-            "previous_response_id");
+  EXPECT_EQ(
+      refusal(read_responses_request, R"({"input":"x","previous_response_id":"resp_1"})").param,
+      "previous_response_id");
 }
 
 TEST(ConversationReadersTest, RefusesUnsupportedResponsesItemType) {
-  EXPECT_EQ(refusal(read_responses_request, R"({"input":[{"type":"web_search_call","id":"w"}]})")
-                .param,
-            "input[0].type");
+  EXPECT_EQ(
+      refusal(read_responses_request, R"({"input":[{"type":"web_search_call","id":"w"}]})").param,
+      "input[0].type");
 }
 
 // --- Anthropic Messages -------------------------------------------------------------------------
@@ -378,7 +379,8 @@ TEST(ConversationReadersTest, ReadsAnthropicToolUseAndToolResultWithError) {
   EXPECT_TRUE(result.is_error);
   ASSERT_EQ(result.content.size(), 2u);
   EXPECT_EQ(std::get<TextPart>(result.content[0]).text, "boom");
-  EXPECT_EQ(std::get<ImagePart>(result.content[1]).origin, "messages[2].content[0].content[1].source");
+  EXPECT_EQ(std::get<ImagePart>(result.content[1]).origin,
+            "messages[2].content[0].content[1].source");
 }
 
 TEST(ConversationReadersTest, ReadsAnthropicThinkingWithSignature) {

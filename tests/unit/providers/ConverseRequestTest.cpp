@@ -157,7 +157,8 @@ TEST(ConverseRequestTest, ReplacesOverlongToolUseIdWithDeterministicDigest) {
   conversation.add(Role::kUser, ToolResult{overlong, {TextPart{"ok"}}, false});
   const json::value body = converse(conversation);
   const json::array& messages = field(body, "messages").as_array();
-  EXPECT_EQ(messages.at(0).at("content").at(0).at("toolUse").at("toolUseId"), json::value(expected));
+  EXPECT_EQ(messages.at(0).at("content").at(0).at("toolUse").at("toolUseId"),
+            json::value(expected));
   EXPECT_EQ(messages.at(1).at("content").at(0).at("toolResult").at("toolUseId"),
             json::value(expected));
 }
@@ -170,8 +171,8 @@ TEST(ConverseRequestTest, ReplacesToolUseIdWithInvalidCharacters) {
 // --- Tools --------------------------------------------------------------------------------------
 
 TEST(ConverseRequestTest, WritesToolSpecsWithStrictAndAutoChoice) {
-  const json::value body = converse(
-      from_chat(with_weather_tool(R"("messages":[{"role":"user","content":"hi"}],
+  const json::value body =
+      converse(from_chat(with_weather_tool(R"("messages":[{"role":"user","content":"hi"}],
                                      "tool_choice":"auto")")));
   EXPECT_EQ(field(body, "toolConfig"), json::parse(R"({"tools":[{"toolSpec":{
       "name":"get_weather","description":"Weather now","strict":true,
@@ -180,8 +181,8 @@ TEST(ConverseRequestTest, WritesToolSpecsWithStrictAndAutoChoice) {
 }
 
 TEST(ConverseRequestTest, WritesRequiredToolChoiceAsAny) {
-  const json::value body = converse(from_chat(
-      with_weather_tool(R"("messages":[{"role":"user","content":"hi"}],"tool_choice":"required")")));
+  const json::value body = converse(from_chat(with_weather_tool(
+      R"("messages":[{"role":"user","content":"hi"}],"tool_choice":"required")")));
   EXPECT_EQ(field(body, "toolConfig").at("toolChoice"), json::parse(R"({"any":{}})"));
 }
 
@@ -211,19 +212,19 @@ TEST(ConverseRequestTest, KeepsToolsWithoutChoiceForToolChoiceNoneWithToolHistor
 }
 
 TEST(ConverseRequestTest, OmitsStrictForClaudeOpus47) {
-  const json::value body = converse(
-      from_chat(with_weather_tool(R"("messages":[{"role":"user","content":"hi"}])")),
-      {kOpus47, {}});
-  EXPECT_FALSE(field(body, "toolConfig").at("tools").at(0).at("toolSpec").as_object().contains(
-      "strict"));
+  const json::value body =
+      converse(from_chat(with_weather_tool(R"("messages":[{"role":"user","content":"hi"}])")),
+               {kOpus47, {}});
+  EXPECT_FALSE(
+      field(body, "toolConfig").at("tools").at(0).at("toolSpec").as_object().contains("strict"));
 }
 
 TEST(ConverseRequestTest, OmitsStrictForClaudeOpus48InferenceProfile) {
-  const json::value body = converse(
-      from_chat(with_weather_tool(R"("messages":[{"role":"user","content":"hi"}])")),
-      {"global.anthropic.claude-opus-4-8", {}});
-  EXPECT_FALSE(field(body, "toolConfig").at("tools").at(0).at("toolSpec").as_object().contains(
-      "strict"));
+  const json::value body =
+      converse(from_chat(with_weather_tool(R"("messages":[{"role":"user","content":"hi"}])")),
+               {"global.anthropic.claude-opus-4-8", {}});
+  EXPECT_FALSE(
+      field(body, "toolConfig").at("tools").at(0).at("toolSpec").as_object().contains("strict"));
 }
 
 TEST(ConverseRequestTest, SupportsStrictToolsOverridesTheModelRule) {
@@ -280,7 +281,8 @@ TEST(ConverseRequestTest, MapsEffortToClaudeThinkingBudget) {
 }
 
 TEST(ConverseRequestTest, AsksClaudeForNoThinkingOnMinimalOrNoneEffort) {
-  EXPECT_TRUE(additional_fields(R"({"messages":[],"reasoning_effort":"minimal"})", kClaude).is_null());
+  EXPECT_TRUE(
+      additional_fields(R"({"messages":[],"reasoning_effort":"minimal"})", kClaude).is_null());
   EXPECT_TRUE(additional_fields(R"({"messages":[],"reasoning_effort":"none"})", kClaude).is_null());
 }
 
@@ -298,9 +300,9 @@ TEST(ConverseRequestTest, MapsEffortToNovaReasoningConfig) {
 }
 
 TEST(ConverseRequestTest, MapsEffortToGptOssReasoningEffort) {
-  EXPECT_EQ(additional_fields(R"({"messages":[],"reasoning_effort":"high"})",
-                              "openai.gpt-oss-120b-1:0"),
-            json::parse(R"({"reasoning_effort":"high"})"));
+  EXPECT_EQ(
+      additional_fields(R"({"messages":[],"reasoning_effort":"high"})", "openai.gpt-oss-120b-1:0"),
+      json::parse(R"({"reasoning_effort":"high"})"));
 }
 
 TEST(ConverseRequestTest, IgnoresEffortForOtherModels) {
