@@ -184,7 +184,8 @@ class ConverseAnswer final : public EventStreamAnswer {
 template <typename Sink>
 class InvokeAnswer final : public EventStreamAnswer {
  public:
-  explicit InvokeAnswer(Sink sink) : sink_(std::move(sink)) {}
+  template <typename... SinkArgs>
+  explicit InvokeAnswer(SinkArgs&&... args) : sink_(std::forward<SinkArgs>(args)...) {}
   bool finished() const override { return sink_.finished(); }
   const TokenUsage& usage() const override { return sink_.usage(); }
   const std::optional<GatewayError>& error() const override { return sink_.error(); }
@@ -250,10 +251,9 @@ std::unique_ptr<AnswerStream> make_answer_stream(WireFormat wire, ApiFamily call
       return std::make_unique<ConverseAnswer>(writer_for(caller, identity));
     case WireFormat::kBedrockAnthropicInvoke:
       if (caller == ApiFamily::kMessages) {
-        return std::make_unique<InvokeAnswer<AnthropicPassthrough>>(AnthropicPassthrough{});
+        return std::make_unique<InvokeAnswer<AnthropicPassthrough>>();
       }
-      return std::make_unique<InvokeAnswer<TranslatingAnthropicSink>>(
-          TranslatingAnthropicSink(writer_for(caller, identity)));
+      return std::make_unique<InvokeAnswer<TranslatingAnthropicSink>>(writer_for(caller, identity));
   }
   return std::make_unique<NormalizedSseStream>(std::make_unique<ChatStreamNormalizer>());
 }

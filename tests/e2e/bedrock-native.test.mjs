@@ -80,6 +80,7 @@ providers:
   - id: compat
     type: openai_compat
     base_url: ${compatURL}/v1
+    pricing_provider_id: openai
     auth:
       kind: bearer
       token: env.COMPAT_UPSTREAM_TOKEN
@@ -351,7 +352,10 @@ describe('Responses on a runtime_converse route', () => {
     let deltas = 0;
     stream.on('response.output_text.delta', () => { deltas++; });
     const final = await stream.finalResponse();
-    assert.equal(final.output_text, helloText('converse-stream'));
+    // The stream helper does not add the `output_text` convenience; read the message parts.
+    const text = final.output.filter((item) => item.type === 'message')
+      .flatMap((item) => item.content).filter((part) => part.type === 'output_text').map((part) => part.text).join('');
+    assert.equal(text, helloText('converse-stream'));
     assert.ok(deltas >= 2);
     assert.equal(final.status, 'completed');
   });
