@@ -83,26 +83,8 @@ Expected<json::object> content_block(const Part& part, AnthropicDialect dialect)
   return reasoning_block(std::get<ReasoningPart>(part));
 }
 
-std::string_view role_name(Role role) { return role == Role::kUser ? "user" : "assistant"; }
-
 bool is_tool_result_block(const json::value& block) {
   return block.get_object().at("type").get_string() == "tool_result";
-}
-
-// Appends a message, merging it into the previous one of the same role (Anthropic requires
-// alternation; a turn left empty by dropped reasoning must not break it). In a user message the
-// tool_result blocks go first, as Anthropic requires.
-void append_message(json::array& messages, Role role, json::array content) {
-  if (content.empty()) return;
-  if (!messages.empty() &&
-      messages.back().get_object().at("role").get_string() == role_name(role)) {
-    json::array& last = messages.back().get_object().at("content").get_array();
-    for (json::value& block : content) last.push_back(std::move(block));
-  } else {
-    messages.push_back(json::object{{"role", role_name(role)}, {"content", std::move(content)}});
-  }
-  json::array& merged = messages.back().get_object().at("content").get_array();
-  std::stable_partition(merged.begin(), merged.end(), is_tool_result_block);
 }
 
 Expected<json::array> messages(const Conversation& conversation, AnthropicDialect dialect) {
@@ -115,7 +97,7 @@ Expected<json::array> messages(const Conversation& conversation, AnthropicDialec
       if (!block) return block.error();
       content.push_back(std::move(*block));
     }
-    append_message(messages, turn.role, std::move(content));
+    append_alternating_message(messages, is_tool_result_block, turn.role, std::move(content));
   }
   return messages;
 }

@@ -2,6 +2,7 @@
 
 #include "core/Digest.h"
 
+#include <algorithm>
 #include <array>
 
 namespace sluice::providers {
@@ -83,6 +84,22 @@ ReasoningEffort effort_for_budget(std::int64_t budget_tokens) {
   if (budget_tokens <= 1024) return ReasoningEffort::kLow;
   if (budget_tokens <= 4096) return ReasoningEffort::kMedium;
   return ReasoningEffort::kHigh;
+}
+
+void append_alternating_message(boost::json::array& messages,
+                                bool (*is_tool_result)(const boost::json::value&), Role role,
+                                boost::json::array content) {
+  if (content.empty()) return;
+  const std::string_view role_name = role == Role::kUser ? "user" : "assistant";
+  if (!messages.empty() && messages.back().get_object().at("role").get_string() == role_name) {
+    boost::json::array& last = messages.back().get_object().at("content").get_array();
+    for (boost::json::value& block : content) last.push_back(std::move(block));
+  } else {
+    messages.push_back(
+        boost::json::object{{"role", role_name}, {"content", std::move(content)}});
+  }
+  boost::json::array& merged = messages.back().get_object().at("content").get_array();
+  std::stable_partition(merged.begin(), merged.end(), is_tool_result);
 }
 
 }  // namespace sluice::providers

@@ -17,6 +17,7 @@
 // field.
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include <cstdint>
@@ -148,6 +149,15 @@ std::string portable_tool_use_id(std::string_view id);
 // Thinking budget for an effort word: low 1024, medium 4096, high (and above) 16384 tokens;
 // nothing for none / minimal, which ask for no thinking. 1024 is Anthropic's minimum budget.
 std::optional<std::int64_t> thinking_budget_for(ReasoningEffort effort);
+
+// Appends a wire message `{"role", "content": [...]}` for Converse and Anthropic bodies, which both
+// require user and assistant turns to alternate: content for the same role as the last message is
+// merged into it (a turn left empty by dropped reasoning must not break alternation), and in the
+// merged message the blocks `is_tool_result` picks go first, as Claude requires. Empty content is
+// not appended.
+void append_alternating_message(boost::json::array& messages,
+                                bool (*is_tool_result)(const boost::json::value&), Role role,
+                                boost::json::array content);
 
 // Effort word for a budget, for wire APIs that only take words: ≤1024 low, ≤4096 medium, else high.
 ReasoningEffort effort_for_budget(std::int64_t budget_tokens);

@@ -1,5 +1,6 @@
 #include "streams/AnthropicStreamReader.h"
 
+#include "core/JsonMembers.h"
 #include "streams/ConverseStreamReader.h"
 #include "streams/StreamErrors.h"
 
@@ -13,27 +14,11 @@ namespace sluice::streams {
 namespace {
 
 namespace json = boost::json;
+using json_members::object_member;
+using json_members::string_member;
+using json_members::count_member;
 
 using Kind = GenerationEvent::Kind;
-
-const json::object* object_member(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  return value != nullptr ? value->if_object() : nullptr;
-}
-
-std::string_view string_member(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  return value != nullptr && value->is_string() ? std::string_view(value->get_string())
-                                                : std::string_view();
-}
-
-std::optional<std::int64_t> count_member(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  if (value == nullptr) return std::nullopt;
-  if (const auto* number = value->if_int64(); number != nullptr && *number >= 0) return *number;
-  if (const auto* number = value->if_uint64()) return static_cast<std::int64_t>(*number);
-  return std::nullopt;
-}
 
 std::size_t block_index(const json::object& frame) {
   return static_cast<std::size_t>(count_member(frame, "index").value_or(0));

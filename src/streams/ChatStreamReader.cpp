@@ -1,5 +1,6 @@
 #include "streams/ChatStreamReader.h"
 
+#include "core/JsonMembers.h"
 #include "streams/StreamErrors.h"
 
 #include <boost/json/array.hpp>
@@ -9,6 +10,8 @@ namespace sluice::streams {
 namespace {
 
 namespace json = boost::json;
+using json_members::object_member;
+using json_members::string_member;
 
 using Kind = GenerationEvent::Kind;
 
@@ -17,17 +20,6 @@ constexpr std::size_t kReasoningBlock = 1;
 constexpr std::size_t kFirstToolCallBlock = 2;
 // Tool call indices are kept in a vector; a wild index must not size it.
 constexpr std::size_t kMaxToolCalls = 1024;
-
-const json::object* object_member(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  return value != nullptr ? value->if_object() : nullptr;
-}
-
-std::string_view string_member(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  return value != nullptr && value->is_string() ? std::string_view(value->get_string())
-                                                : std::string_view();
-}
 
 GenerationEvent event_of(Kind kind, std::size_t block = 0, std::string_view text = {}) {
   GenerationEvent event;

@@ -1,5 +1,6 @@
 #include "streams/ConverseStreamReader.h"
 
+#include "core/JsonMembers.h"
 #include "streams/StreamErrors.h"
 
 #include <boost/json/parse.hpp>
@@ -8,24 +9,11 @@ namespace sluice::streams {
 namespace {
 
 namespace json = boost::json;
+using json_members::object_member;
+using json_members::string_member;
+using json_members::string_if;
 
 using Kind = GenerationEvent::Kind;
-
-const json::object* object_member(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  return value != nullptr ? value->if_object() : nullptr;
-}
-
-std::string_view string_member(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  return value != nullptr && value->is_string() ? std::string_view(value->get_string())
-                                                : std::string_view();
-}
-
-const json::string* string_if(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  return value != nullptr ? value->if_string() : nullptr;
-}
 
 std::size_t block_index(const json::object& payload) {
   const json::value* value = payload.if_contains("contentBlockIndex");

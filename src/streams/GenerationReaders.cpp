@@ -1,5 +1,6 @@
 #include "streams/GenerationReaders.h"
 
+#include "core/JsonMembers.h"
 #include "streams/StreamErrors.h"
 
 #include <boost/json/parse.hpp>
@@ -13,6 +14,9 @@ namespace sluice::streams {
 namespace {
 
 namespace json = boost::json;
+using json_members::object_member;
+using json_members::string_member;
+using json_members::array_member;
 
 using Kind = GeneratedBlock::Kind;
 
@@ -26,22 +30,6 @@ Expected<json::value> parse_answer(std::string_view body, std::string_view forma
     return upstream_transport_error(std::string(format) + " answer is not a JSON object");
   }
   return parsed;
-}
-
-std::string_view string_member(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  if (value == nullptr || !value->is_string()) return {};
-  return value->get_string();
-}
-
-const json::object* object_member(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  return value != nullptr ? value->if_object() : nullptr;
-}
-
-const json::array* array_member(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  return value != nullptr ? value->if_array() : nullptr;
 }
 
 // Tool arguments as JSON text. Converse and Anthropic send a parsed object, OpenAI a string (some

@@ -1,5 +1,6 @@
 #include "streams/ResponsesStreamNormalizer.h"
 
+#include "core/JsonMembers.h"
 #include "streams/SseWriter.h"
 #include "streams/StreamErrors.h"
 
@@ -13,6 +14,7 @@ namespace sluice::streams {
 namespace {
 
 namespace json = boost::json;
+using json_members::string_member;
 
 constexpr std::string_view kCompleted = "response.completed";
 constexpr std::string_view kIncomplete = "response.incomplete";
@@ -22,12 +24,6 @@ constexpr std::string_view kError = "error";
 // Event names whose frames the normalizer must read, not just forward.
 bool is_ending_event(std::string_view name) {
   return name == kCompleted || name == kIncomplete || name == kFailed || name == kError;
-}
-
-std::string_view string_member(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  if (value == nullptr || !value->is_string()) return {};
-  return value->get_string();
 }
 
 bool is_chat_shaped(const json::object& frame) {

@@ -1,9 +1,9 @@
 #include "streams/TokenUsage.h"
 
+#include "core/JsonMembers.h"
+
 #include <boost/json/value.hpp>
 
-#include <cmath>
-#include <limits>
 #include <optional>
 #include <string_view>
 
@@ -11,29 +11,7 @@ namespace sluice::streams {
 namespace {
 
 namespace json = boost::json;
-
-// A token count as the upstream wrote it. Some servers write integral doubles (12.0), and nothing
-// sane is negative or beyond int64, so anything else reads as "not reported".
-std::optional<std::int64_t> count_member(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  if (value == nullptr) return std::nullopt;
-  if (const auto* i = value->if_int64()) {
-    if (*i >= 0) return *i;
-    return std::nullopt;
-  }
-  if (const auto* u = value->if_uint64()) {
-    if (*u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-      return static_cast<std::int64_t>(*u);
-    }
-    return std::nullopt;
-  }
-  if (const auto* d = value->if_double()) {
-    if (std::isfinite(*d) && *d >= 0 && *d < 9.0e18 && std::floor(*d) == *d) {
-      return static_cast<std::int64_t>(*d);
-    }
-  }
-  return std::nullopt;
-}
+using json_members::count_member;
 
 std::int64_t nested_count(const json::object& object, std::string_view outer, std::string_view key) {
   const json::value* details = object.if_contains(outer);

@@ -52,6 +52,7 @@ import http from 'node:http';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 
+import { listen } from '../lib/listen.mjs';
 import { verifySigV4 } from './sigv4_verifier.mjs';
 
 export const USAGE = { inputTokens: 11, outputTokens: 7 };
@@ -96,16 +97,9 @@ export async function startBedrockUpstream({
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const actualPort = server.address().port;
+  const { port: actualPort, origin } = await listen(server, { host, port });
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
+    url: origin,
     port: actualPort,
     requests,
     close() {

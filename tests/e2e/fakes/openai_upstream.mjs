@@ -38,6 +38,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { fileURLToPath } from 'node:url';
 
+import { listen } from '../lib/listen.mjs';
+
 export const FAKE_MODELS = ['gpt-4o-mini', 'gpt-4.1', 'text-embedding-3-small'];
 export const EMBEDDING_DIMENSIONS = 8;
 
@@ -121,17 +123,9 @@ export async function startOpenAIUpstream({ host = '127.0.0.1', port = 0, tls, l
     server.on('tlsClientError', (err) => record({ type: 'tls-error', socketId: null, message: err.message, code: err.code ?? null }));
   }
   server.keepAliveTimeout = 30_000;
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const actualPort = server.address().port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const { port: actualPort, origin } = await listen(server, { host, port, scheme: tls ? 'https' : 'http' });
   return {
-    url: `${tls ? 'https' : 'http'}://${urlHost}:${actualPort}`,
+    url: origin,
     port: actualPort,
     requests,
     events,
