@@ -147,12 +147,6 @@ std::optional<json::object> tool_choice(const Conversation& conversation) {
   return result;
 }
 
-std::optional<std::int64_t> thinking_budget(const ReasoningRequest& reasoning) {
-  if (reasoning.budget_tokens) return reasoning.budget_tokens;
-  if (reasoning.effort) return thinking_budget_for(*reasoning.effort);
-  return std::nullopt;
-}
-
 void add_sampling(json::object& body, const Conversation& conversation) {
   if (conversation.temperature) body["temperature"] = *conversation.temperature;
   if (conversation.top_p) body["top_p"] = *conversation.top_p;
@@ -184,14 +178,16 @@ Expected<boost::json::object> anthropic_request_body(const Conversation& convers
 
   json::object body;
   add_dialect_fields(body, conversation, dialect, model_id);
-  const auto budget = thinking_budget(conversation.reasoning);
-  body["max_tokens"] = conversation.max_tokens.value_or(kDefaultMaxTokens + budget.value_or(0));
+  const ThinkingPlan thinking = plan_thinking(conversation, kDefaultMaxTokens);
+  body["max_tokens"] = thinking.max_tokens.value_or(kDefaultMaxTokens);
   if (!conversation.system.empty()) body["system"] = system_prompt(conversation.system);
   body["messages"] = std::move(*conversation_messages);
   if (!conversation.tools.empty()) body["tools"] = tools(conversation.tools);
   if (auto choice = tool_choice(conversation)) body["tool_choice"] = std::move(*choice);
   add_sampling(body, conversation);
-  if (budget) body["thinking"] = json::object{{"type", "enabled"}, {"budget_tokens", *budget}};
+  if (thinking.budget_tokens) {
+    body["thinking"] = json::object{{"type", "enabled"}, {"budget_tokens", *thinking.budget_tokens}};
+  }
   if (conversation.user_id) body["metadata"] = json::object{{"user_id", *conversation.user_id}};
   return body;
 }

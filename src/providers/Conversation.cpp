@@ -80,6 +80,26 @@ std::optional<std::int64_t> thinking_budget_for(ReasoningEffort effort) {
   return std::nullopt;
 }
 
+ThinkingPlan plan_thinking(const Conversation& conversation, std::int64_t default_answer_tokens) {
+  constexpr std::int64_t kMinimumBudget = 1024;  // Anthropic's floor for budget_tokens
+  const ReasoningRequest& reasoning = conversation.reasoning;
+  ThinkingPlan plan;
+  plan.max_tokens = conversation.max_tokens;
+  if (reasoning.budget_tokens) {
+    plan.budget_tokens = reasoning.budget_tokens;
+  } else if (reasoning.effort) {
+    plan.budget_tokens = thinking_budget_for(*reasoning.effort);
+    if (plan.budget_tokens && conversation.max_tokens) {
+      plan.budget_tokens = std::min(*plan.budget_tokens, *conversation.max_tokens / 2);
+      if (*plan.budget_tokens < kMinimumBudget) plan.budget_tokens.reset();
+    }
+  }
+  if (!plan.max_tokens && plan.budget_tokens) {
+    plan.max_tokens = default_answer_tokens + *plan.budget_tokens;
+  }
+  return plan;
+}
+
 ReasoningEffort effort_for_budget(std::int64_t budget_tokens) {
   if (budget_tokens <= 1024) return ReasoningEffort::kLow;
   if (budget_tokens <= 4096) return ReasoningEffort::kMedium;

@@ -159,6 +159,21 @@ void append_alternating_message(boost::json::array& messages,
                                 bool (*is_tool_result)(const boost::json::value&), Role role,
                                 boost::json::array content);
 
+// Claude's extended thinking for a request: the budget to send and the max_tokens that must come
+// with it (Anthropic requires max_tokens > budget_tokens, and thinking counts against max_tokens).
+//   * An explicit budget (Anthropic `thinking.budget_tokens`) is the caller's word and is sent as
+//     given; the upstream judges it against the caller's max_tokens.
+//   * A budget derived from an effort word never takes more than half of the caller's max_tokens,
+//     and below Anthropic's 1024-token minimum there is no thinking at all: an effort hint must not
+//     turn a request that would work into one the upstream refuses.
+//   * Without a caller max_tokens, max_tokens = `default_answer_tokens` + the budget, so the answer
+//     keeps its room.
+struct ThinkingPlan {
+  std::optional<std::int64_t> budget_tokens;  // nothing: no thinking
+  std::optional<std::int64_t> max_tokens;     // nothing: leave max_tokens to the caller/default
+};
+ThinkingPlan plan_thinking(const Conversation& conversation, std::int64_t default_answer_tokens);
+
 // Effort word for a budget, for wire APIs that only take words: ≤1024 low, ≤4096 medium, else high.
 ReasoningEffort effort_for_budget(std::int64_t budget_tokens);
 

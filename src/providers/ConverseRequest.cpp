@@ -24,6 +24,10 @@ bool is_claude(std::string_view model_id) { return contains(model_id, "anthropic
 bool is_nova(std::string_view model_id) { return contains(model_id, "amazon.nova"); }
 bool is_gpt_oss(std::string_view model_id) { return contains(model_id, "openai.gpt-oss"); }
 
+// Room for Claude's answer beside its thinking when the caller set no max_tokens (as for the
+// Anthropic writer's default).
+constexpr std::int64_t kClaudeAnswerTokens = 4096;
+
 // --- Content blocks -----------------------------------------------------------------------------
 
 std::optional<std::string_view> image_format(std::string_view media_type) {
@@ -154,9 +158,35 @@ std::optional<json::object> tool_choice(const ToolChoice& choice) {
   return std::nullopt;
 }
 
+// Bedrock refuses toolUse / toolResult blocks without a toolConfig, but callers often send the
+// history of an earlier tool round without offering the tools again. Each tool called in the
+// history is then declared with an open schema (as LiteLLM does with a placeholder tool), so the
+// conversation is accepted; the model may call one again, as it could when it was first offered.
+std::optional<json::object> history_tool_config(const Conversation& conversation) {
+  json::array tools;
+  std::vector<std::string_view> declared;
+  for (const Turn& turn : conversation.turns) {
+    for (const Part& part : turn.parts) {
+      const auto* call = std::get_if<ToolCall>(&part);
+      if (call == nullptr || std::find(declared.begin(), declared.end(), call->name) != declared.end()) {
+        continue;
+      }
+      declared.push_back(call->name);
+      json::object spec{{"name", call->name},
+                        {"description", "A tool called earlier in this conversation."},
+                        {"inputSchema", json::object{{"json", json::object{{"type", "object"}}}}}};
+      tools.push_back(json::object{{"toolSpec", std::move(spec)}});
+    }
+  }
+  if (tools.empty()) return std::nullopt;
+  return json::object{{"tools", std::move(tools)}};
+}
+
 std::optional<json::object> tool_config(const Conversation& conversation,
                                         const ConverseTarget& target) {
-  if (conversation.tools.empty()) return std::nullopt;
+  if (conversation.tools.empty()) {
+    return conversation.has_tool_history() ? history_tool_config(conversation) : std::nullopt;
+  }
   const bool none =
       conversation.tool_choice && conversation.tool_choice->mode == ToolChoice::Mode::kNone;
   // Converse has no "none". Without tools the model cannot call one, so the tools go. But Bedrock
@@ -177,9 +207,14 @@ std::optional<json::object> tool_config(const Conversation& conversation,
 
 // --- Inference settings -------------------------------------------------------------------------
 
-json::object inference_config(const Conversation& conversation) {
+json::object inference_config(const Conversation& conversation, std::string_view model_id) {
   json::object config;
-  if (conversation.max_tokens) config["maxTokens"] = *conversation.max_tokens;
+  // Claude's thinking needs maxTokens above its budget; plan_thinking supplies one when the caller
+  // gave none.
+  const std::optional<std::int64_t> max_tokens =
+      is_claude(model_id) ? plan_thinking(conversation, kClaudeAnswerTokens).max_tokens
+                          : conversation.max_tokens;
+  if (max_tokens) config["maxTokens"] = *max_tokens;
   if (conversation.temperature) config["temperature"] = *conversation.temperature;
   if (conversation.top_p) config["topP"] = *conversation.top_p;
   if (!conversation.stop_sequences.empty()) {
@@ -208,20 +243,17 @@ std::optional<std::string_view> effort_word(const ReasoningRequest& reasoning) {
   return std::nullopt;
 }
 
-std::optional<std::int64_t> thinking_budget(const ReasoningRequest& reasoning) {
-  if (reasoning.budget_tokens) return reasoning.budget_tokens;
-  if (reasoning.effort) return thinking_budget_for(*reasoning.effort);
-  return std::nullopt;
-}
-
 // Reasoning in each model family's own request fields. Other families get nothing: Converse has no
 // common reasoning field, and most models refuse additionalModelRequestFields keys they do not
 // know, so a request that works without reasoning keeps working.
-void add_reasoning(json::object& fields, const ReasoningRequest& reasoning,
+void add_reasoning(json::object& fields, const Conversation& conversation,
                    std::string_view model_id) {
+  const ReasoningRequest& reasoning = conversation.reasoning;
   if (is_claude(model_id)) {
-    if (const auto budget = thinking_budget(reasoning)) {
-      fields["thinking"] = json::object{{"type", "enabled"}, {"budget_tokens", *budget}};
+    const ThinkingPlan thinking = plan_thinking(conversation, kClaudeAnswerTokens);
+    if (thinking.budget_tokens) {
+      fields["thinking"] =
+          json::object{{"type", "enabled"}, {"budget_tokens", *thinking.budget_tokens}};
     }
   } else if (is_nova(model_id)) {
     if (const auto effort = effort_word(reasoning)) {
@@ -239,7 +271,7 @@ json::object additional_model_request_fields(const Conversation& conversation,
   // Converse has no top_k; Anthropic models take it under their own name. Others differ or lack
   // it, so it is dropped for them.
   if (conversation.top_k && is_anthropic(model_id)) fields["top_k"] = *conversation.top_k;
-  add_reasoning(fields, conversation.reasoning, model_id);
+  add_reasoning(fields, conversation, model_id);
   return fields;
 }
 
@@ -287,7 +319,7 @@ Expected<boost::json::object> converse_request_body(const Conversation& conversa
       system.push_back(json::object{{"text", text}});
     body["system"] = std::move(system);
   }
-  if (auto config = inference_config(conversation); !config.empty()) {
+  if (auto config = inference_config(conversation, target.model_id); !config.empty()) {
     body["inferenceConfig"] = std::move(config);
   }
   if (auto config = tool_config(conversation, target)) body["toolConfig"] = std::move(*config);

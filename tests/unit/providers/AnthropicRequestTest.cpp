@@ -199,11 +199,23 @@ TEST(AnthropicRequestTest, WritesSamplingSettings) {
 }
 
 TEST(AnthropicRequestTest, MapsEffortToThinkingBudget) {
-  EXPECT_EQ(field(anthropic(R"({"messages":[],"max_tokens":20000,"reasoning_effort":"high"})"),
+  EXPECT_EQ(field(anthropic(R"({"messages":[],"max_tokens":40000,"reasoning_effort":"high"})"),
                   "thinking"),
             json::parse(R"({"type":"enabled","budget_tokens":16384})"));
   EXPECT_TRUE(
       field(anthropic(R"({"messages":[],"reasoning_effort":"minimal"})"), "thinking").is_null());
+}
+
+TEST(AnthropicRequestTest, CapsAnEffortBudgetAtHalfTheCallersMaxTokens) {
+  EXPECT_EQ(field(anthropic(R"({"messages":[],"max_tokens":6000,"reasoning_effort":"high"})"),
+                  "thinking"),
+            json::parse(R"({"type":"enabled","budget_tokens":3000})"));
+}
+
+TEST(AnthropicRequestTest, DropsEffortThinkingWhenTheCallersMaxTokensLeavesNoRoomForIt) {
+  const json::value body = anthropic(R"({"messages":[],"max_tokens":1500,"reasoning_effort":"low"})");
+  EXPECT_TRUE(field(body, "thinking").is_null());
+  EXPECT_EQ(field(body, "max_tokens"), json::value(1500));
 }
 
 TEST(AnthropicRequestTest, WritesExplicitThinkingBudget) {

@@ -293,6 +293,34 @@ TEST(ConverseRequestTest, SendsExplicitBudgetAsClaudeThinking) {
             json::parse(R"({"thinking":{"type":"enabled","budget_tokens":3000}})"));
 }
 
+TEST(ConverseRequestTest, GivesClaudeMaxTokensAboveAnEffortBudgetWhenTheCallerSetNone) {
+  const json::value body = converse(from_chat(R"({"messages":[],"reasoning_effort":"high"})"));
+  EXPECT_EQ(field(body, "inferenceConfig"), json::parse(R"({"maxTokens":20480})"));
+}
+
+TEST(ConverseRequestTest, CapsAClaudeEffortBudgetAtHalfTheCallersMaxTokens) {
+  EXPECT_EQ(additional_fields(R"({"messages":[],"max_tokens":3000,"reasoning_effort":"medium"})",
+                              kClaude),
+            json::parse(R"({"thinking":{"type":"enabled","budget_tokens":1500}})"));
+}
+
+TEST(ConverseRequestTest, LeavesMaxTokensUnsetForOtherModelsWithoutACallerLimit) {
+  const json::value body = converse(from_chat(R"({"messages":[],"reasoning_effort":"high"})"),
+                                    {"us.amazon.nova-2-lite-v1:0", {}});
+  EXPECT_TRUE(field(body, "inferenceConfig").is_null());
+}
+
+TEST(ConverseRequestTest, DeclaresToolsCalledInTheHistoryWhenTheCallerOffersNone) {
+  const json::value body = converse(from_chat(R"({"messages":[
+      {"role":"user","content":"weather?"},
+      {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function",
+          "function":{"name":"get_weather","arguments":"{}"}}]},
+      {"role":"tool","tool_call_id":"call_1","content":"sunny"}]})"));
+  EXPECT_EQ(field(body, "toolConfig"), json::parse(R"({"tools":[{"toolSpec":{"name":"get_weather",
+      "description":"A tool called earlier in this conversation.",
+      "inputSchema":{"json":{"type":"object"}}}}]})"));
+}
+
 TEST(ConverseRequestTest, MapsEffortToNovaReasoningConfig) {
   EXPECT_EQ(additional_fields(R"({"messages":[],"reasoning_effort":"medium"})",
                               "us.amazon.nova-2-lite-v1:0"),
