@@ -1,5 +1,6 @@
 #include "observability/OtlpExporter.h"
 
+#include "config/GatewayConfig.h"
 #include "upstream/UpstreamClient.h"
 
 #include <boost/asio/co_spawn.hpp>

@@ -11,7 +11,8 @@
 // A failed export (no connection, a timeout, or 429 / 502 / 503 / 504 — the statuses OTLP calls
 // retryable) is logged at warn and sent once more at the next flush; a second failure, or any other
 // status (a 400 means the collector will never take it), drops the batch and counts it. Logs never
-// carry the payload.
+// carry the payload. Exports go one at a time, each bounded by `request_timeout`: a collector that
+// hangs delays only the exporter, whose queue then fills and drops.
 //
 // Endpoints: server.otel_endpoint is a base URL, as OTEL_EXPORTER_OTLP_ENDPOINT is: traces go to
 // `<otel_endpoint>/v1/traces`, metrics to `<otel_metrics_endpoint or otel_endpoint>/v1/metrics`.
@@ -22,7 +23,6 @@
 // given deadline, and joins the thread; the destructor does the same with a short deadline.
 #pragma once
 
-#include "config/GatewayConfig.h"
 #include "observability/MetricsSnapshot.h"
 #include "observability/OtlpJson.h"
 #include "observability/Tracer.h"
@@ -44,6 +44,10 @@
 #include <thread>
 #include <vector>
 
+namespace sluice::config {
+struct ServerConfig;
+}
+
 namespace sluice::upstream {
 class UpstreamClient;
 }
@@ -54,7 +58,7 @@ struct OtlpExporterOptions {
   std::string traces_url;   // full URL (…/v1/traces); empty: spans are not exported
   std::string metrics_url;  // full URL (…/v1/metrics); empty: metrics are not exported
   std::string service_version;
-  std::size_t queue_capacity = 8192;  // spans waiting; more are dropped
+  std::size_t queue_capacity = 8192;  // spans waiting (16 batches); more are dropped
   std::size_t batch_spans = 512;      // spans per POST; a full batch is sent without waiting
   std::chrono::milliseconds flush_interval{1000};
   std::chrono::milliseconds metrics_interval{30'000};
@@ -86,6 +90,8 @@ class OtlpExporter : public SpanSink {
   // dropped. Safe to call more than once.
   void shutdown(std::chrono::milliseconds deadline = std::chrono::seconds(5));
 
+  // Spans refused because the queue was full (or shutdown had begun); spans delivered; exports
+  // (batches or snapshots) given up on after their retry or rejected by the collector.
   std::uint64_t spans_dropped() const { return spans_dropped_.load(std::memory_order_relaxed); }
   std::uint64_t spans_exported() const { return spans_exported_.load(std::memory_order_relaxed); }
   std::uint64_t exports_failed() const { return exports_failed_.load(std::memory_order_relaxed); }

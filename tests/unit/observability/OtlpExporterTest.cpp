@@ -3,6 +3,8 @@
 // flush at shutdown, and where the configured endpoints send each signal.
 #include "observability/OtlpExporter.h"
 
+#include "config/GatewayConfig.h"
+
 #include "../upstream/TestUpstreamServer.h"
 
 #include <boost/asio/executor_work_guard.hpp>
