@@ -3,7 +3,9 @@
 //   sluice check-config --config FILE   validate a configuration and summarise it
 //   sluice keys generate                print a new gateway API key
 #include "access/ApiKeyMint.h"
+#include "api/AdminRouter.h"
 #include "api/ApiRouter.h"
+#include "api/ConfigReload.h"
 #include "api/GatewayState.h"
 #include "api/GenerationEndpoint.h"
 #include "config/ConfigLoader.h"
@@ -21,6 +23,8 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -39,6 +43,22 @@ void use_stderr_for_diagnostics() {
 boost::asio::awaitable<void> prefetch_credentials(std::shared_ptr<auth::AwsCredentialCache> cache) {
   const auto credentials = co_await cache->get();
   if (!credentials) spdlog::warn("AWS credentials are not available yet: {}", credentials.error().message);
+}
+
+// server.log_level, unless SLUICE_LOG_LEVEL names a level (an operator's override at start).
+void apply_log_level(const std::string& configured) {
+  std::string level = configured;
+  if (const char* from_env = std::getenv("SLUICE_LOG_LEVEL"); from_env != nullptr && *from_env) {
+    level = from_env;
+  }
+  const auto parsed = spdlog::level::from_str(level);
+  // from_str answers `off` for a word it does not know; silence is never what a typo meant.
+  if (parsed == spdlog::level::off && level != "off") {
+    spdlog::warn("unknown log level `{}`; using info", level);
+    spdlog::set_level(spdlog::level::info);
+    return;
+  }
+  spdlog::set_level(parsed);
 }
 
 void print_diagnostics(const config::LoadResult& result, std::ostream& out) {
@@ -63,6 +83,7 @@ int check_config(const std::string& path, const std::string& format) {
 }
 
 int serve(const std::string& path) {
+  const std::function<std::string()> render_metrics = [] { return std::string(); };
   const auto result = config::load_config_file(path);
   for (const auto& warning : result.warnings) spdlog::warn("config: {}", warning.to_string());
   if (!result.ok()) {
@@ -71,14 +92,24 @@ int serve(const std::string& path) {
     return 1;
   }
   const auto& server_config = result.config->server;
+  apply_log_level(server_config.log_level);
   auto state = std::make_shared<const api::GatewayState>(result.config);
-  auto router = std::make_shared<api::ApiRouter>(state);
+  auto active = std::make_shared<api::ActiveState>(state);
+  auto router = std::make_shared<api::ApiRouter>(active);
   auto access_log = observability::AccessLog::to_stdout();
 
   // Signals are caught by a set created before any I/O thread starts, and handled here.
   boost::asio::io_context signal_io(1);
-  boost::asio::signal_set signals(signal_io, SIGINT, SIGTERM);
+  boost::asio::signal_set signals(signal_io, SIGINT, SIGTERM, SIGHUP);
   std::signal(SIGPIPE, SIG_IGN);
+
+  // Credential prefetches run on the signal thread, for the first state and each reloaded one.
+  const auto prefetch_all = [&signal_io](const std::shared_ptr<const api::GatewayState>& loaded) {
+    for (const auto& cache : loaded->credential_caches()) {
+      boost::asio::co_spawn(signal_io, prefetch_credentials(cache), boost::asio::detached);
+    }
+  };
+  auto reloader = std::make_shared<api::ConfigReloader>(path, active, prefetch_all);
 
   server::HttpServer server(server::ServerLimits::from_config(server_config), router, access_log);
   const unsigned threads = server_config.io_threads != 0
@@ -95,22 +126,52 @@ int serve(const std::string& path) {
                server_config.bind_host, server.port(), threads, result.config->providers.size(),
                result.config->models.size(), state->caller_keys.size());
 
-  for (const auto& cache : state->credential_caches()) {
-    boost::asio::co_spawn(signal_io, prefetch_credentials(cache), boost::asio::detached);
+  // The operator's listener: one thread of its own, so a slow reload never holds up callers.
+  std::unique_ptr<server::HttpServer> admin_server;
+  if (server_config.admin_bind) {
+    auto admin_router = std::make_shared<api::AdminRouter>(render_metrics, reloader);
+    admin_server = std::make_unique<server::HttpServer>(
+        server::ServerLimits::from_config(server_config), admin_router, access_log);
+    try {
+      admin_server->start(server_config.admin_bind_host, server_config.admin_bind_port, 1);
+    } catch (const std::exception& error) {
+      spdlog::error("cannot listen on admin_bind {}: {}", *server_config.admin_bind, error.what());
+      server.begin_drain();
+      server.stop();
+      return 1;
+    }
+    spdlog::info("admin listener on {}:{} (GET /metrics, POST /admin/reload)",
+                 server_config.admin_bind_host, admin_server->port());
   }
+
+  prefetch_all(state);
+  // SIGHUP reloads the configuration and keeps serving; SIGINT / SIGTERM drain and stop.
   int received = 0;
-  signals.async_wait([&](const boost::system::error_code&, int signal) { received = signal; });
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& error, int signal) {
+        if (error) return;
+        if (signal == SIGHUP) {
+          spdlog::info("SIGHUP received: reloading {}", path);
+          reloader->reload();
+          signals.async_wait(on_signal);
+          return;
+        }
+        received = signal;
+      };
+  signals.async_wait(on_signal);
   while (received == 0 && signal_io.run_one() != 0) {
   }
 
   spdlog::info("signal {} received: draining (up to {} ms)", received,
                server_config.drain_timeout.count());
   server.begin_drain();
+  if (admin_server) admin_server->begin_drain();
   if (!server.wait_until_drained(server_config.drain_timeout)) {
     spdlog::warn("drain deadline passed with {} connection(s) still open; closing them",
                  server.open_connections());
   }
   server.stop();
+  if (admin_server) admin_server->stop();
   access_log->flush();
   spdlog::info("sluice stopped");
   return 0;

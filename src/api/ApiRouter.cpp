@@ -105,7 +105,7 @@ std::optional<GatewayError> endpoint_refusal(const Endpoint& endpoint, const ser
 
 }  // namespace
 
-ApiRouter::ApiRouter(std::shared_ptr<const GatewayState> state) : state_(std::move(state)) {}
+ApiRouter::ApiRouter(std::shared_ptr<const ActiveState> state) : state_(std::move(state)) {}
 
 server::Response ApiRouter::error_response(const GatewayError& error,
                                            std::string_view target) const {
@@ -116,7 +116,7 @@ awaitable<void> ApiRouter::handle(server::Exchange& exchange) {
   // The request keeps the state it started with, even if a reload swaps it meanwhile.
   // (Errors are built into locals before they are awaited on: GCC 12 can destroy temporaries made
   // inside a co_await expression twice.)
-  const std::shared_ptr<const GatewayState> state = state_;
+  const std::shared_ptr<const GatewayState> state = state_->current();
   const auto& request = exchange.request();
   const auto path = server::path_of(request.target());
   const auto endpoint = endpoint_for_path(path);

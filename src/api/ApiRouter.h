@@ -5,7 +5,7 @@
 // renders every failure once, as the caller's dialect writes errors.
 #pragma once
 
-#include "api/GatewayState.h"
+#include "api/ActiveState.h"
 #include "server/Exchange.h"
 #include "server/RequestHandler.h"
 
@@ -15,14 +15,14 @@ namespace sluice::api {
 
 class ApiRouter final : public server::RequestHandler {
  public:
-  explicit ApiRouter(std::shared_ptr<const GatewayState> state);
+  explicit ApiRouter(std::shared_ptr<const ActiveState> state);
 
   boost::asio::awaitable<void> handle(server::Exchange& exchange) override;
   server::Response error_response(const GatewayError& error,
                                   std::string_view target) const override;
 
  private:
-  std::shared_ptr<const GatewayState> state_;
+  std::shared_ptr<const ActiveState> state_;
 };
 
 }  // namespace sluice::api

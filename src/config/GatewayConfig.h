@@ -44,6 +44,12 @@ struct ServerConfig {
   std::chrono::milliseconds idle_timeout{75'000};            // idle keep-alive connection closed
   std::chrono::milliseconds drain_timeout{30'000};           // SIGTERM: in-flight work gets this long
   std::uint32_t io_threads = 0;                              // 0: one io_context per CPU core
+  // The operator's listener (GET /metrics, POST /admin/reload, health); none unless written.
+  std::optional<std::string> admin_bind;
+  std::string admin_bind_host;
+  std::uint16_t admin_bind_port = 0;
+  // Diagnostics level: trace | debug | info | warn | error (SLUICE_LOG_LEVEL overrides it).
+  std::string log_level = "info";
 };
 
 // ---------------------------------------------------------------------------------------------

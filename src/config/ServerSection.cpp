@@ -10,19 +10,44 @@ constexpr std::uint32_t kMinHeaderBytes = 1024;
 constexpr std::uint32_t kMaxHeaderBytes = 1024 * 1024;
 constexpr std::uint32_t kMaxIoThreads = 256;
 
-void read_bind(const ConfigNode& node, ServerConfig& server) {
-  std::string bind;
-  if (!read_into(node, bind)) return;
-  const auto address = parse_socket_address(bind);
+// A `host:port` listener address; false (with an error at the node) when it is not one.
+bool read_listener_address(const ConfigNode& node, std::string& bind, std::string& host,
+                           std::uint16_t& port) {
+  std::string written;
+  if (!read_into(node, written)) return false;
+  const auto address = parse_socket_address(written);
   if (!address) {
-    node.error(fmt::format("server.bind `{}` is not a valid socket address (host:port, "
-                           "[ipv6]:port)",
-                           bind));
+    node.error(fmt::format("{} `{}` is not a valid socket address (host:port, [ipv6]:port)",
+                           node.path(), written));
+    return false;
+  }
+  bind = written;
+  host = address->host;
+  port = address->port;
+  return true;
+}
+
+void read_bind(const ConfigNode& node, ServerConfig& server) {
+  read_listener_address(node, server.bind, server.bind_host, server.bind_port);
+}
+
+void read_admin_bind(const ConfigNode& node, ServerConfig& server) {
+  std::string bind;
+  if (read_listener_address(node, bind, server.admin_bind_host, server.admin_bind_port)) {
+    server.admin_bind = bind;
+  }
+}
+
+void read_log_level(const ConfigNode& node, ServerConfig& server) {
+  std::string level;
+  if (!read_into(node, level)) return;
+  constexpr std::array<std::string_view, 5> kLevels{"trace", "debug", "info", "warn", "error"};
+  if (std::find(kLevels.begin(), kLevels.end(), level) == kLevels.end()) {
+    node.error(fmt::format("server.log_level `{}` is not one of trace, debug, info, warn, error",
+                           level));
     return;
   }
-  server.bind = bind;
-  server.bind_host = address->host;
-  server.bind_port = address->port;
+  server.log_level = level;
 }
 
 void read_otel_uri(const ConfigNode& node, std::optional<std::string>& out) {
@@ -78,9 +103,12 @@ ServerConfig read_server(const ConfigNode& node) {
   node.check_keys({"bind", "log_format", "otel_endpoint", "otel_metrics_endpoint",
                    "otel_trace_sample_ratio", "otel_export_interval_secs", "max_body_bytes",
                    "max_header_bytes", "request_header_timeout_ms", "request_body_timeout_ms",
-                   "idle_timeout_ms", "drain_timeout_ms", "io_threads"},
+                   "idle_timeout_ms", "drain_timeout_ms", "io_threads", "admin_bind",
+                   "log_level"},
                   UnknownKeys::kWarn);
   read_bind(node.child("bind"), server);
+  read_admin_bind(node.child("admin_bind"), server);
+  read_log_level(node.child("log_level"), server);
   read_into(node.child("log_format"), server.log_format);
   read_otel_uri(node.child("otel_endpoint"), server.otel_endpoint);
   read_otel_uri(node.child("otel_metrics_endpoint"), server.otel_metrics_endpoint);

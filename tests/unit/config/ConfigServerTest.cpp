@@ -44,6 +44,33 @@ INSTANTIATE_TEST_SUITE_P(ConfigBind, ConfigServerBindRejects,
                                            "0.0.0.0:http", "::1:8080", "[::1]8080", "[zz::1]:80",
                                            "999.1.1.1:80", "bad_host:80", ":8080", "1.2.3.4:-1"));
 
+TEST(ConfigServer, AdminBindIsAbsentUnlessWritten) {
+  const auto result = load("server:\n  bind: \"127.0.0.1:8080\"\n");
+  ASSERT_TRUE(Loads(result));
+  EXPECT_FALSE(result.config->server.admin_bind);
+}
+
+TEST(ConfigServer, AdminBindParsesIntoHostAndPort) {
+  const auto result = load("server:\n  admin_bind: \"127.0.0.1:9901\"\n");
+  ASSERT_TRUE(Loads(result));
+  EXPECT_EQ(result.config->server.admin_bind, "127.0.0.1:9901");
+  EXPECT_EQ(result.config->server.admin_bind_host, "127.0.0.1");
+  EXPECT_EQ(result.config->server.admin_bind_port, 9901);
+}
+
+TEST(ConfigServer, AdminBindMustBeASocketAddress) {
+  EXPECT_TRUE(HasError(load("server:\n  admin_bind: \"9901\"\n"), "server.admin_bind",
+                       "server.admin_bind `9901` is not a valid socket address"));
+}
+
+TEST(ConfigServer, LogLevelIsOneOfTheNamedLevels) {
+  const auto result = load("server:\n  log_level: debug\n");
+  ASSERT_TRUE(Loads(result));
+  EXPECT_EQ(result.config->server.log_level, "debug");
+  EXPECT_TRUE(HasError(load("server:\n  log_level: loud\n"), "server.log_level",
+                       "server.log_level `loud` is not one of"));
+}
+
 TEST(ConfigServer, OtelEndpointMustBeAUri) {
   EXPECT_TRUE(HasError(load("server:\n  otel_endpoint: \"not a uri\"\n"), "server.otel_endpoint",
                        "server.otel_endpoint `not a uri` is not a valid URI"));
