@@ -64,6 +64,8 @@ class GatewayMetrics {
   static constexpr std::array<double, 17> kLatencyBucketBounds = {
       0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
 
+  // `version` labels sluice_build_info. The moment of construction is reported as
+  // process_start_time_seconds and the snapshots' start time, so make this at startup.
   explicit GatewayMetrics(std::string version);
   ~GatewayMetrics();
   GatewayMetrics(const GatewayMetrics&) = delete;
