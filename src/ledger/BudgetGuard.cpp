@@ -45,7 +45,8 @@ const BudgetGuard::Shard& BudgetGuard::shard_for(std::string_view budget_key) co
 
 BudgetGuard::Account& BudgetGuard::current_account(Shard& shard, std::string_view budget_key,
                                                    const BudgetWindow& window) {
-  auto [it, inserted] = shard.accounts.try_emplace(std::string(budget_key), Account{window, {}, {}});
+  auto [it, inserted] =
+      shard.accounts.try_emplace(std::string(budget_key), Account{window, {}, {}});
   Account& account = it->second;
   if (!inserted && window.start > account.window.start) {
     // Roll-over: holds of the old window's in-flight requests are dropped too; their settle()
@@ -78,7 +79,8 @@ void BudgetGuard::settle(const Admission& admission, Money4 actual_cost) {
   if (it == shard.accounts.end() || !(it->second.window == admission.window)) return;
   Account& account = it->second;
   account.held = minus_floor_zero(account.held, admission.hold);
-  if (!actual_cost.is_negative()) account.committed = saturating_add(account.committed, actual_cost);
+  if (!actual_cost.is_negative())
+    account.committed = saturating_add(account.committed, actual_cost);
 }
 
 void BudgetGuard::load(std::string_view budget_key, const BudgetWindow& window,

@@ -55,7 +55,8 @@ class BudgetGuard {
 
   // Seeds the committed spend of `budget_key` in `window` with the store's figure (which replaces
   // what the guard had for that window). A figure for an older window than the one held is ignored.
-  void load(std::string_view budget_key, const BudgetWindow& window, config::Money4 spent_from_store);
+  void load(std::string_view budget_key, const BudgetWindow& window,
+            config::Money4 spent_from_store);
 
   // Committed spend of `budget_key` in `window`, or nullopt when the guard holds no account for
   // that window (never loaded, or rolled over).

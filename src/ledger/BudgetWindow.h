@@ -26,7 +26,9 @@ struct BudgetWindow {
   static BudgetWindow containing(config::BudgetCadence cadence, const TimeZone& zone,
                                  std::chrono::sys_seconds instant);
 
-  bool contains(std::chrono::sys_seconds instant) const { return instant >= start && instant < end; }
+  bool contains(std::chrono::sys_seconds instant) const {
+    return instant >= start && instant < end;
+  }
   std::chrono::seconds length() const { return end - start; }
 
   friend bool operator==(const BudgetWindow&, const BudgetWindow&) = default;

@@ -14,7 +14,9 @@ using HeaderSpan = std::span<const std::pair<std::string, std::string>>;
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
          std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
-           const auto fold = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; };
+           const auto fold = [](unsigned char c) {
+             return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+           };
            return fold(x) == fold(y);
          });
 }
@@ -47,7 +49,8 @@ std::vector<std::string_view> field_values(HeaderSpan headers, std::string_view 
   auto sluice = values_of(headers, sluice_name);
   auto oceans = values_of(headers, oceans_name);
   if (sluice.empty()) return oceans;
-  if (!oceans.empty()) notes.push_back(fmt::format("{} ignored: {} wins", oceans_name, sluice_name));
+  if (!oceans.empty())
+    notes.push_back(fmt::format("{} ignored: {} wins", oceans_name, sluice_name));
   return sluice;
 }
 
@@ -83,7 +86,8 @@ void add_tags(std::string_view list, CallerTags& out) {
     if (const auto why = rejection(tag); !why.empty()) {
       out.notes.push_back(fmt::format("tag ignored: {}", why));
     } else if (out.tags.size() == CallerTags::kMaxTags) {
-      out.notes.push_back(fmt::format("tag `{}` ignored: more than {} tags", tag, CallerTags::kMaxTags));
+      out.notes.push_back(
+          fmt::format("tag `{}` ignored: more than {} tags", tag, CallerTags::kMaxTags));
     } else {
       out.tags.emplace_back(tag);
     }

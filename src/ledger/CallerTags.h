@@ -9,7 +9,8 @@
 // Tags are comma-separated, trimmed, de-duplicated (first spelling kept) and bounded: at most 16
 // tags, each at most 64 characters of visible ASCII (0x21–0x7E). The same character and length
 // rule applies to service, component and env. Anything outside the bounds is ignored, never an
-// error: a bad label must not fail a request, but `notes` says what was dropped so the log shows it.
+// error: a bad label must not fail a request, but `notes` says what was dropped so the log shows
+// it.
 #pragma once
 
 #include <optional>

@@ -16,9 +16,9 @@ constexpr std::array<std::string_view, 7> kSecretHeaders{
     "x-api-key",     "anthropic-api-key",   "x-goog-api-key"};
 
 constexpr std::array<std::string_view, 14> kSecretKeys{
-    "authorization", "api_key",       "x_api_key", "client_secret", "credentials",
-    "private_key",   "token",         "access_token", "refresh_token", "secret",
-    "password",      "raw_key",       "generated_key", "key_material"};
+    "authorization", "api_key", "x_api_key",     "client_secret", "credentials",
+    "private_key",   "token",   "access_token",  "refresh_token", "secret",
+    "password",      "raw_key", "generated_key", "key_material"};
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -38,8 +38,8 @@ json::object header_object(std::span<const HeaderField> headers) {
   json::object out;
   for (const auto& [name, value] : headers) {
     const std::string key = lower(name);
-    const std::string_view shown = is_listed(kSecretHeaders, key) ? PayloadCapture::kRedacted
-                                                                  : std::string_view(value);
+    const std::string_view shown =
+        is_listed(kSecretHeaders, key) ? PayloadCapture::kRedacted : std::string_view(value);
     if (auto* existing = out.if_contains(key); existing != nullptr && existing->is_string()) {
       // A repeated header reads as the list it is on the wire.
       existing->get_string().append(", ").append(shown);
@@ -72,7 +72,8 @@ bool is_data_url(const json::value* value) {
 void redact_image_url(json::value& image_url) {
   if (is_data_url(&image_url)) {
     image_url = PayloadCapture::kRedactedImage;
-  } else if (auto* object = image_url.if_object(); object && is_data_url(object->if_contains("url"))) {
+  } else if (auto* object = image_url.if_object();
+             object && is_data_url(object->if_contains("url"))) {
     (*object)["url"] = PayloadCapture::kRedactedImage;
   }
 }
@@ -166,7 +167,8 @@ bool PayloadCapture::writes_payload(bool user_request_logging_enabled) const {
 json::value PayloadCapture::sanitize(json::value body, std::span<const HeaderField> headers) const {
   redact_secret_keys(body);
   redact_inline_media(body);
-  json::value wrapped = json::object{{"body", std::move(body)}, {"headers", header_object(headers)}};
+  json::value wrapped =
+      json::object{{"body", std::move(body)}, {"headers", header_object(headers)}};
   for (const auto& path : redaction_paths_) redact_path(wrapped, path, 0);
   return wrapped;
 }
@@ -195,8 +197,8 @@ CapturedPayload PayloadCapture::capture_stream(const StreamCapture& stream,
                                                std::span<const HeaderField> headers) const {
   json::array events;
   for (const auto& event : stream.kept()) events.push_back(event_value(event));
-  const json::value body = json::object{{"events", std::move(events)},
-                                        {"omitted_events", stream.omitted()}};
+  const json::value body =
+      json::object{{"events", std::move(events)}, {"omitted_events", stream.omitted()}};
   return finish(body, headers, config_.response_max_bytes);
 }
 

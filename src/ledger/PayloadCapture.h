@@ -10,9 +10,10 @@
 //  2. credential-looking JSON keys at any depth (authorization, api_key, token, password, …; any
 //     case) → their whole value becomes "[REDACTED]";
 //  3. inline media → "[REDACTED_IMAGE]": `data:` URLs under any `image_url` (Chat's
-//     messages.*.content.*.image_url.url and Responses' input_image.image_url), base64 `source.data`
-//     (Anthropic image and document blocks) and `source.bytes` (Bedrock Converse image, document
-//     and video blocks). http(s) image URLs are kept: they are references, not data;
+//     messages.*.content.*.image_url.url and Responses' input_image.image_url), base64
+//     `source.data` (Anthropic image and document blocks) and `source.bytes` (Bedrock Converse
+//     image, document and video blocks). http(s) image URLs are kept: they are references, not
+//     data;
 //  4. the configured redaction_paths, anchored at the wrapped root (`body.metadata.*`,
 //     `headers.x-internal`); `*` matches any one object key or array element;
 //  5. truncation of the serialized JSON to request_max_bytes / response_max_bytes, cut on a UTF-8
@@ -39,7 +40,7 @@ namespace sluice::ledger {
 using HeaderField = std::pair<std::string, std::string>;
 
 struct CapturedPayload {
-  std::string json;                  // sanitized; a prefix when truncated
+  std::string json;  // sanitized; a prefix when truncated
   bool truncated = false;
   std::uint64_t original_bytes = 0;  // size of the sanitized JSON before truncation
 };
@@ -51,8 +52,10 @@ class PayloadCapture {
 
   explicit PayloadCapture(config::PayloadLoggingConfig config);
 
-  bool writes_summary() const;                                   // not `disabled`
-  bool writes_payload(bool user_request_logging_enabled) const;  // `redacted_payloads` and the user allows it
+  // A summary row unless capture_mode is `disabled`.
+  bool writes_summary() const;
+  // A payload row only in `redacted_payloads`, and only for users who allow request logging.
+  bool writes_payload(bool user_request_logging_enabled) const;
 
   CapturedPayload capture_request(const boost::json::value& body,
                                   std::span<const HeaderField> headers) const;

@@ -25,7 +25,7 @@ class PosixTzRule {
   struct RuleDate {
     enum class Kind { kJulianNoLeap, kZeroBasedDay, kMonthWeekDay };
     Kind kind = Kind::kMonthWeekDay;
-    int day = 0;      // Jn: 1..365; n: 0..365
+    int day = 0;           // Jn: 1..365; n: 0..365
     int month_number = 0;  // Mm.w.d
     int week = 0;          // 1..5, 5 = last
     int day_of_week = 0;   // 0 = Sunday

@@ -94,8 +94,8 @@ std::optional<PriceCatalog> PriceCatalog::parse(std::string_view text, std::stri
     fail(why, fmt::format("catalog is not valid JSON: {}", ec.message()));
     return std::nullopt;
   }
-  const auto* providers = document.is_object() ? document.get_object().if_contains("providers")
-                                               : nullptr;
+  const auto* providers =
+      document.is_object() ? document.get_object().if_contains("providers") : nullptr;
   if (providers == nullptr || !providers->is_object()) {
     fail(why, "catalog needs a `providers` object");
     return std::nullopt;

@@ -36,7 +36,8 @@ class PriceCatalog {
   // Parses the catalog document. On failure returns nullopt and, when `why` is given, a reason
   // naming the offending provider/model/field.
   static std::optional<PriceCatalog> parse(std::string_view json, std::string* why = nullptr);
-  static std::optional<PriceCatalog> load(const std::filesystem::path& file, std::string* why = nullptr);
+  static std::optional<PriceCatalog> load(const std::filesystem::path& file,
+                                          std::string* why = nullptr);
 
   // Rates for `model` under `pricing_provider_id`, or nullptr. Exact key first; then the
   // provider's spelling variants, so one entry serves them all:

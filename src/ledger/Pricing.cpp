@@ -32,9 +32,12 @@ config::Money4 round_to_money(Int128 units_times_million) {
 
 std::string_view to_string(PricingStatus status) {
   switch (status) {
-    case PricingStatus::kPriced: return "priced";
-    case PricingStatus::kUnpriced: return "unpriced";
-    case PricingStatus::kUsageMissing: return "usage_missing";
+    case PricingStatus::kPriced:
+      return "priced";
+    case PricingStatus::kUnpriced:
+      return "unpriced";
+    case PricingStatus::kUsageMissing:
+      return "usage_missing";
   }
   return "unpriced";
 }

@@ -60,6 +60,8 @@ std::optional<ModelRates> rates_for(const config::RouteConfig& route,
 // cached reads at `cache_read` (else `input`); cache writes at `cache_write` (else `input`); output
 // at `output`. Reasoning tokens are not added: every API family Sluice reads already counts them
 // inside output (OpenAI's completion_tokens, Anthropic's output_tokens, Converse's outputTokens).
+// Gemini's native usageMetadata reports thoughtsTokenCount apart from candidatesTokenCount: its
+// reader must add the two into `output`, or thinking would go unbilled.
 // A cost beyond Money4's range saturates at its maximum.
 Charge charge_for(const streams::TokenUsage& usage, const std::optional<ModelRates>& rates);
 

@@ -152,8 +152,7 @@ std::optional<TimeZone> TimeZone::from_tzif(std::string name, std::string_view b
     in.skip(1);  // abbreviation index: not needed
     zone.types_.push_back({offset, is_dst});
   }
-  in.skip(header->charcnt + header->leapcnt * (time_size + 4) + header->isstdcnt +
-          header->isutcnt);
+  in.skip(header->charcnt + header->leapcnt * (time_size + 4) + header->isstdcnt + header->isutcnt);
   if (!in.ok) return invalid("truncated data");
   if (!std::is_sorted(zone.transitions_.begin(), zone.transitions_.end())) {
     return invalid("transitions out of order");
@@ -161,7 +160,8 @@ std::optional<TimeZone> TimeZone::from_tzif(std::string name, std::string_view b
 
   if (time_size == 8 && in.has(1) && bytes[in.pos] == '\n') {
     const auto end = bytes.find('\n', in.pos + 1);
-    const auto footer = bytes.substr(in.pos + 1, end == std::string_view::npos ? 0 : end - in.pos - 1);
+    const auto footer =
+        bytes.substr(in.pos + 1, end == std::string_view::npos ? 0 : end - in.pos - 1);
     if (!footer.empty()) {
       zone.footer_ = PosixTzRule::parse(footer);
       if (!zone.footer_) return invalid("unsupported TZ footer");

@@ -61,8 +61,8 @@ class TimeZone {
   explicit TimeZone(std::string name) : name_(std::move(name)) {}
 
   std::string name_;
-  std::vector<std::int64_t> transitions_;        // UTC seconds, ascending
-  std::vector<std::uint8_t> transition_types_;   // index into types_, one per transition
+  std::vector<std::int64_t> transitions_;              // UTC seconds, ascending
+  std::vector<std::uint8_t> transition_types_;         // index into types_, one per transition
   std::vector<LocalTimeType> types_{LocalTimeType{}};  // types_[0] applies before any transition
   std::optional<PosixTzRule> footer_;
 };

@@ -66,7 +66,8 @@ TEST(BudgetWindow, LocalDayNotUtcDayDecides) {
 }
 
 TEST(BudgetWindow, WeekStartsMondayMidnightLocal) {
-  // Sunday 2024-03-31 in Berlin: the week began Monday 25 March (CET) and ends Monday 1 April (CEST).
+  // Sunday 2024-03-31 in Berlin: the week began Monday 25 March (CET) and ends Monday 1 April
+  // (CEST).
   const auto window =
       BudgetWindow::containing(BudgetCadence::kWeekly, berlin(), at(2024y / March / 31, 12h));
   EXPECT_EQ(window.start, at(2024y / March / 24, 23h));
@@ -82,8 +83,8 @@ TEST(BudgetWindow, MondayJustAfterLocalMidnightOpensANewWeek) {
 }
 
 TEST(BudgetWindow, FebruaryHasTwentyNineDaysInALeapYear) {
-  const auto leap =
-      BudgetWindow::containing(BudgetCadence::kMonthly, TimeZone::utc(), at(2024y / February / 29, 12h));
+  const auto leap = BudgetWindow::containing(BudgetCadence::kMonthly, TimeZone::utc(),
+                                             at(2024y / February / 29, 12h));
   EXPECT_EQ(leap.start, at(2024y / February / 1));
   EXPECT_EQ(leap.end, at(2024y / March / 1));
   const auto common =
@@ -96,8 +97,8 @@ TEST(BudgetWindow, FebruaryHasTwentyNineDaysInALeapYear) {
 
 TEST(BudgetWindow, MonthBoundaryFollowsTheLocalCalendar) {
   // 2024-01-31 23:30 UTC is already 1 February in Berlin.
-  const auto berlin_month =
-      BudgetWindow::containing(BudgetCadence::kMonthly, berlin(), at(2024y / January / 31, 23h + 30min));
+  const auto berlin_month = BudgetWindow::containing(BudgetCadence::kMonthly, berlin(),
+                                                     at(2024y / January / 31, 23h + 30min));
   EXPECT_EQ(berlin_month.start, at(2024y / January / 31, 23h));
   EXPECT_EQ(berlin_month.end, at(2024y / February / 29, 23h));
   // 2024-12-01 03:00 UTC is still 30 November in New York; November began on EDT, ends on EST.
@@ -108,16 +109,16 @@ TEST(BudgetWindow, MonthBoundaryFollowsTheLocalCalendar) {
 }
 
 TEST(BudgetWindow, DecemberRollsIntoTheNextYear) {
-  const auto window =
-      BudgetWindow::containing(BudgetCadence::kMonthly, TimeZone::utc(), at(2024y / December / 31, 23h));
+  const auto window = BudgetWindow::containing(BudgetCadence::kMonthly, TimeZone::utc(),
+                                               at(2024y / December / 31, 23h));
   EXPECT_EQ(window.end, at(2025y / January / 1));
 }
 
 TEST(BudgetWindow, RepeatedHourAfterMidnightFallBackBelongsToTheNewDay) {
   // Fall-back at 00:30 XDT (02:30 UTC) on 2030-11-03 to 23:30 on the 2nd: 3 November began at
   // 02:00 UTC (its first midnight), yet 02:45 UTC reads 23:45 on 2 November.
-  const auto zone = TimeZone::from_tzif("Test/Midnight", test::make_tzif({{-3 * 3600, false}}, {},
-                                                                         "XST3XDT,M3.2.0/0,M11.1.0/0:30"));
+  const auto zone = TimeZone::from_tzif(
+      "Test/Midnight", test::make_tzif({{-3 * 3600, false}}, {}, "XST3XDT,M3.2.0/0,M11.1.0/0:30"));
   ASSERT_TRUE(zone);
   const auto window =
       BudgetWindow::containing(BudgetCadence::kDaily, *zone, at(2030y / November / 3, 2h + 45min));
@@ -127,7 +128,8 @@ TEST(BudgetWindow, RepeatedHourAfterMidnightFallBackBelongsToTheNewDay) {
 
 TEST(BudgetWindow, WindowsTileTheYearWithoutGapsOrOverlaps) {
   for (const TimeZone* zone : {&berlin(), &new_york()}) {
-    for (const auto cadence : {BudgetCadence::kDaily, BudgetCadence::kWeekly, BudgetCadence::kMonthly}) {
+    for (const auto cadence :
+         {BudgetCadence::kDaily, BudgetCadence::kWeekly, BudgetCadence::kMonthly}) {
       auto window = BudgetWindow::containing(cadence, *zone, at(2024y / January / 1));
       for (sys_seconds t = at(2024y / January / 1); t < at(2025y / January / 1); t += 1h) {
         ASSERT_TRUE(window.contains(t) || t == window.end) << zone->name();

@@ -37,8 +37,8 @@ TEST(CallerTags, SluiceHeaderWinsOverTheReferenceOne) {
 }
 
 TEST(CallerTags, TagsAreTrimmedAndDeduplicated) {
-  const auto tags = CallerTags::from_headers(Headers{{"x-oceans-tags", " a , b,,a ,  "},
-                                                     {"x-oceans-tags", "b, c"}});
+  const auto tags = CallerTags::from_headers(
+      Headers{{"x-oceans-tags", " a , b,,a ,  "}, {"x-oceans-tags", "b, c"}});
   EXPECT_EQ(tags.tags, (std::vector<std::string>{"a", "b", "c"}));
 }
 
@@ -54,9 +54,10 @@ TEST(CallerTags, KeepsAtMostSixteenTags) {
 
 TEST(CallerTags, IgnoresOverlongAndNonVisibleLabelsWithANote) {
   const std::string long_tag(65, 'x');
-  const auto tags = CallerTags::from_headers(Headers{{"x-oceans-tags", long_tag + ",ok,has space,caf\xc3\xa9"},
-                                                     {"x-oceans-service", std::string(65, 's')},
-                                                     {"x-oceans-env", "pr\x01od"}});
+  const auto tags =
+      CallerTags::from_headers(Headers{{"x-oceans-tags", long_tag + ",ok,has space,caf\xc3\xa9"},
+                                       {"x-oceans-service", std::string(65, 's')},
+                                       {"x-oceans-env", "pr\x01od"}});
   EXPECT_EQ(tags.tags, (std::vector<std::string>{"ok"}));
   EXPECT_FALSE(tags.service);
   EXPECT_FALSE(tags.env);

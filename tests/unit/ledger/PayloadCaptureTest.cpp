@@ -70,7 +70,8 @@ TEST(PayloadCapture, RedactsChatInlineImagesButKeepsImageLinks) {
       {"type":"image_url","image_url":{"url":"https://example.com/cat.png"}}]}]})");
   EXPECT_EQ(at(doc, "/body/messages/0/content/0/image_url/url"), R"("[REDACTED_IMAGE]")");
   EXPECT_EQ(at(doc, "/body/messages/0/content/0/image_url/detail"), R"("low")");
-  EXPECT_EQ(at(doc, "/body/messages/0/content/1/image_url/url"), R"("https://example.com/cat.png")");
+  EXPECT_EQ(at(doc, "/body/messages/0/content/1/image_url/url"),
+            R"("https://example.com/cat.png")");
 }
 
 TEST(PayloadCapture, RedactsResponsesAnthropicAndConverseInlineImages) {

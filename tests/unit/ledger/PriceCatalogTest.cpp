@@ -14,8 +14,8 @@ using config::Money4;
 Money4 usd(const char* text) { return *Money4::parse(text); }
 
 std::string catalog_with(const std::string& provider, const std::string& models) {
-  return R"({"providers":{")" + provider +
-         R"(":{"as_of":"2025-01-01","source":"test","models":)" + models + "}}}";
+  return R"({"providers":{")" + provider + R"(":{"as_of":"2025-01-01","source":"test","models":)" +
+         models + "}}}";
 }
 
 std::string parse_error(const std::string& json) {
@@ -38,7 +38,8 @@ TEST(PricingCatalog, ShippedCatalogLoadsAndPricesKnownModels) {
        {"openai", "openrouter", "google-vertex", "google-vertex-anthropic", "amazon-bedrock"}) {
     EXPECT_TRUE(PriceCatalog::is_supported_provider(provider)) << provider;
   }
-  EXPECT_NE(catalog->find("amazon-bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0"), nullptr);
+  EXPECT_NE(catalog->find("amazon-bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+            nullptr);
   EXPECT_NE(catalog->find("google-vertex", "google/gemini-2.5-flash"), nullptr);
 }
 
@@ -70,9 +71,10 @@ TEST(PricingCatalog, RejectsUnknownProviderAndUnknownField) {
   EXPECT_NE(parse_error(catalog_with("anthropic", R"({"m":{"input":"1","output":"1"}})"))
                 .find("not a supported pricing_provider_id"),
             std::string::npos);
-  EXPECT_NE(parse_error(catalog_with("openai", R"({"m":{"input":"1","output":"1","cached_input":"1"}})"))
-                .find("unknown field `cached_input`"),
-            std::string::npos);
+  EXPECT_NE(
+      parse_error(catalog_with("openai", R"({"m":{"input":"1","output":"1","cached_input":"1"}})"))
+          .find("unknown field `cached_input`"),
+      std::string::npos);
 }
 
 TEST(PricingCatalog, RequiresInputOutputDateAndSource) {
@@ -101,18 +103,20 @@ TEST(PricingCatalog, BedrockInferenceProfilePrefixesShareTheBareEntry) {
 }
 
 TEST(PricingCatalog, ExplicitPrefixedEntryWinsOverTheBareOne) {
-  const auto catalog = PriceCatalog::parse(catalog_with(
-      "amazon-bedrock", R"({"m":{"input":"3","output":"15"},"us.m":{"input":"3.3","output":"16.5"}})"));
+  const auto catalog = PriceCatalog::parse(
+      catalog_with("amazon-bedrock",
+                   R"({"m":{"input":"3","output":"15"},"us.m":{"input":"3.3","output":"16.5"}})"));
   ASSERT_TRUE(catalog);
   EXPECT_EQ(catalog->find("amazon-bedrock", "us.m")->input, usd("3.3"));
   EXPECT_EQ(catalog->find("amazon-bedrock", "eu.m")->input, usd("3"));
 }
 
 TEST(PricingCatalog, VertexDropsPublisherAndVersion) {
-  const auto catalog = PriceCatalog::parse(
-      catalog_with("google-vertex-anthropic", R"({"claude-sonnet-4-5":{"input":"3","output":"15"}})"));
+  const auto catalog = PriceCatalog::parse(catalog_with(
+      "google-vertex-anthropic", R"({"claude-sonnet-4-5":{"input":"3","output":"15"}})"));
   ASSERT_TRUE(catalog);
-  EXPECT_NE(catalog->find("google-vertex-anthropic", "anthropic/claude-sonnet-4-5@20250929"), nullptr);
+  EXPECT_NE(catalog->find("google-vertex-anthropic", "anthropic/claude-sonnet-4-5@20250929"),
+            nullptr);
   EXPECT_NE(catalog->find("google-vertex-anthropic", "claude-sonnet-4-5"), nullptr);
   EXPECT_EQ(catalog->find("google-vertex-anthropic", "anthropic/claude-opus-4"), nullptr);
   EXPECT_EQ(catalog->find("google-vertex", "claude-sonnet-4-5"), nullptr);

@@ -21,10 +21,13 @@ streams::TokenUsage usage(std::int64_t input, std::int64_t output) {
   return u;
 }
 
-ModelRates rates(const char* input, const char* output) { return {usd(input), usd(output), {}, {}}; }
+ModelRates rates(const char* input, const char* output) {
+  return {usd(input), usd(output), {}, {}};
+}
 
 PriceCatalog test_catalog() {
-  return *PriceCatalog::parse(R"({"providers":{"openai":{"as_of":"2025-01-01","source":"t","models":{
+  return *PriceCatalog::parse(
+      R"({"providers":{"openai":{"as_of":"2025-01-01","source":"t","models":{
       "gpt-test":{"input":"2","output":"8","cache_read":"0.5","cache_write":"2.5"}}}}})");
 }
 
@@ -114,7 +117,8 @@ TEST(Pricing, OverrideWithoutCacheRatesNeverBorrowsTheCatalogs) {
 }
 
 TEST(Pricing, CatalogRatesApplyWithoutOverride) {
-  const auto chosen = rates_for(config::RouteConfig{}, CatalogKey{"openai", "gpt-test"}, test_catalog());
+  const auto chosen =
+      rates_for(config::RouteConfig{}, CatalogKey{"openai", "gpt-test"}, test_catalog());
   ASSERT_TRUE(chosen);
   EXPECT_EQ(chosen->cache_write, usd("2.5"));
 }

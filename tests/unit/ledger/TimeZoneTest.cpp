@@ -51,7 +51,8 @@ TEST(TimeZone, UnknownNameIsAnError) {
 
 TEST(TimeZone, RejectsFilesThatAreNotTzif) {
   std::string why;
-  EXPECT_FALSE(TimeZone::from_tzif("Bad/Zone", "not a tzif file at all, but long enough to read", &why));
+  EXPECT_FALSE(
+      TimeZone::from_tzif("Bad/Zone", "not a tzif file at all, but long enough to read", &why));
   EXPECT_NE(why.find("not a valid TZif file"), std::string::npos);
   const std::string valid = test::make_tzif({{0, false}}, {}, "UTC0");
   EXPECT_FALSE(TimeZone::from_tzif("Cut/Short", std::string_view(valid).substr(0, 70)));
@@ -103,21 +104,23 @@ TEST(TimeZone, LocalDayStartsAtLocalMidnight) {
 
 TEST(TimeZone, SkippedMidnightStartsTheDayAtTheTransition) {
   // DST begins at 00:00 local on the second Sunday of March (2030-03-10): 00:00 → 01:00.
-  const auto zone = TimeZone::from_tzif("Test/Midnight", test::make_tzif({{-3 * 3600, false}}, {},
-                                                                         "XST3XDT,M3.2.0/0,M11.1.0/0"));
+  const auto zone = TimeZone::from_tzif(
+      "Test/Midnight", test::make_tzif({{-3 * 3600, false}}, {}, "XST3XDT,M3.2.0/0,M11.1.0/0"));
   ASSERT_TRUE(zone);
   EXPECT_EQ(zone->start_of_local_day(local_days(2030y / March / 10)), at(2030y / March / 10, 3h));
   // DST ends at 00:00 XDT (02:00 UTC) on 2030-11-03, turning the clock back to 23:00 on the 2nd:
   // the 3rd's only midnight is the standard-time one.
-  EXPECT_EQ(zone->start_of_local_day(local_days(2030y / November / 3)), at(2030y / November / 3, 3h));
+  EXPECT_EQ(zone->start_of_local_day(local_days(2030y / November / 3)),
+            at(2030y / November / 3, 3h));
 }
 
 TEST(TimeZone, RepeatedMidnightStartsTheDayAtTheFirst) {
   // DST ends at 01:00 XDT (03:00 UTC) on 2030-11-03: 00:00–01:00 happens twice.
-  const auto zone = TimeZone::from_tzif("Test/Midnight", test::make_tzif({{-3 * 3600, false}}, {},
-                                                                         "XST3XDT,M3.2.0/0,M11.1.0/1"));
+  const auto zone = TimeZone::from_tzif(
+      "Test/Midnight", test::make_tzif({{-3 * 3600, false}}, {}, "XST3XDT,M3.2.0/0,M11.1.0/1"));
   ASSERT_TRUE(zone);
-  EXPECT_EQ(zone->start_of_local_day(local_days(2030y / November / 3)), at(2030y / November / 3, 2h));
+  EXPECT_EQ(zone->start_of_local_day(local_days(2030y / November / 3)),
+            at(2030y / November / 3, 2h));
 }
 
 TEST(TimeZonePosixRule, ParsesFixedOffsetsWithAngleBracketNames) {
