@@ -11,6 +11,11 @@
 #include "config/ConfigLoader.h"
 #include "config/ConfigSummary.h"
 #include "observability/AccessLog.h"
+#include "observability/GatewayMetrics.h"
+#include "observability/OtlpExporter.h"
+#include "observability/PrometheusText.h"
+#include "observability/RequestMetrics.h"
+#include "observability/Telemetry.h"
 #include "server/HttpServer.h"
 
 #include <CLI/CLI.hpp>
@@ -82,8 +87,46 @@ int check_config(const std::string& path, const std::string& format) {
   return 0;
 }
 
+// Metrics always; traces and OTLP metrics export when server.otel_* names a collector.
+struct TelemetrySetup {
+  std::shared_ptr<observability::Telemetry> telemetry;
+  std::shared_ptr<observability::OtlpExporter> exporter;  // null without an OTLP endpoint
+};
+
+TelemetrySetup start_telemetry(const config::ServerConfig& server) {
+  TelemetrySetup setup;
+  setup.telemetry = std::make_shared<observability::Telemetry>();
+  auto metrics = std::make_shared<observability::GatewayMetrics>(SLUICE_VERSION);
+  setup.telemetry->metrics = metrics;
+  if (auto options = observability::OtlpExporterOptions::from_config(server, SLUICE_VERSION)) {
+    const bool traces = !options->traces_url.empty();
+    setup.exporter = std::make_shared<observability::OtlpExporter>(
+        std::move(*options), [metrics] { return metrics->snapshot(); });
+    if (traces) {
+      setup.telemetry->tracer = std::make_shared<observability::Tracer>(
+          server.otel_trace_sample_ratio, setup.exporter);
+    }
+  }
+  return setup;
+}
+
+// sluice_circuit_breaker_state: the breakers of whichever configuration is current.
+std::vector<observability::CircuitBreakerReading> breaker_readings(const api::ActiveState& active) {
+  std::vector<observability::CircuitBreakerReading> readings;
+  const auto state = active.current();
+  for (const auto& model : state->config->models) {
+    for (const auto& route : model.routes) {
+      const auto reading = state->breaker_for(route).state();
+      const int value = reading == routing::CircuitBreaker::State::kClosed     ? 0
+                        : reading == routing::CircuitBreaker::State::kHalfOpen ? 1
+                                                                               : 2;
+      readings.push_back({route.provider + "/" + route.upstream_model, value});
+    }
+  }
+  return readings;
+}
+
 int serve(const std::string& path) {
-  const std::function<std::string()> render_metrics = [] { return std::string(); };
   const auto result = config::load_config_file(path);
   for (const auto& warning : result.warnings) spdlog::warn("config: {}", warning.to_string());
   if (!result.ok()) {
@@ -95,8 +138,15 @@ int serve(const std::string& path) {
   apply_log_level(server_config.log_level);
   auto state = std::make_shared<const api::GatewayState>(result.config);
   auto active = std::make_shared<api::ActiveState>(state);
-  auto router = std::make_shared<api::ApiRouter>(active);
+  const TelemetrySetup telemetry = start_telemetry(server_config);
+  const auto& metrics = telemetry.telemetry->metrics;
+  metrics->record_config_reload(true);
+  metrics->set_circuit_breaker_source([active] { return breaker_readings(*active); });
+  auto router = std::make_shared<api::ApiRouter>(active, telemetry.telemetry);
   auto access_log = observability::AccessLog::to_stdout();
+  const std::function<std::string()> render_metrics = [metrics] {
+    return observability::render_prometheus(metrics->snapshot());
+  };
 
   // Signals are caught by a set created before any I/O thread starts, and handled here.
   boost::asio::io_context signal_io(1);
@@ -109,9 +159,14 @@ int serve(const std::string& path) {
       boost::asio::co_spawn(signal_io, prefetch_credentials(cache), boost::asio::detached);
     }
   };
-  auto reloader = std::make_shared<api::ConfigReloader>(path, active, prefetch_all);
+  auto reloader = std::make_shared<api::ConfigReloader>(
+      path, active, prefetch_all,
+      [metrics](const api::ReloadOutcome& outcome) { metrics->record_config_reload(outcome.applied); });
 
   server::HttpServer server(server::ServerLimits::from_config(server_config), router, access_log);
+  server.set_request_observer([metrics](const observability::AccessLogRecord& record) {
+    observability::record_answered_request(*metrics, record);
+  });
   const unsigned threads = server_config.io_threads != 0
                                ? server_config.io_threads
                                : std::max(1u, std::thread::hardware_concurrency());
@@ -172,6 +227,7 @@ int serve(const std::string& path) {
   }
   server.stop();
   if (admin_server) admin_server->stop();
+  if (telemetry.exporter) telemetry.exporter->shutdown(std::chrono::seconds(5));
   access_log->flush();
   spdlog::info("sluice stopped");
   return 0;

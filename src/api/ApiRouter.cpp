@@ -11,6 +11,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/pct_string_view.hpp>
+#include <fmt/format.h>
 
 namespace sluice::api {
 
@@ -93,6 +94,45 @@ Expected<GenerationCall> generation_call(const GatewayState& state, const access
   return GenerationCall{family_of(kind), &canonical, std::move(body.as_object())};
 }
 
+// The request's server span (GenAI semantic conventions); a not-sampled one when tracing is off.
+// It continues the caller's W3C trace when the request carries a valid `traceparent`.
+observability::ActiveSpan start_request_span(const observability::Telemetry& telemetry,
+                                             const server::Exchange& exchange,
+                                             const GenerationCall& call) {
+  if (!telemetry.tracer) return {};
+  const auto& request = exchange.request();
+  const auto traceparent = request.find("traceparent");
+  const std::string_view header =
+      traceparent != request.end() ? std::string_view(traceparent->value()) : std::string_view();
+  const std::string_view operation = call.family == ApiFamily::kEmbeddings ? "embeddings" : "chat";
+  observability::ActiveSpan span =
+      telemetry.tracer->start_root(fmt::format("{} {}", operation, call.model->id), header);
+  if (span.sampled()) {
+    span.set_attribute("gen_ai.operation.name", operation);
+    span.set_attribute("gen_ai.request.model", call.model->id);
+    span.set_attribute("http.request.method", std::string_view(request.method_string()));
+    span.set_attribute("url.path", server::path_of(request.target()));
+    span.set_attribute("sluice.request_id", exchange.request_id());
+  }
+  return span;
+}
+
+void end_request_span(observability::ActiveSpan& span, const observability::AccessLogRecord& log) {
+  if (span.sampled()) {
+    span.set_attribute("http.response.status_code", log.status);
+    if (!log.route.empty()) span.set_attribute("sluice.route", log.route);
+    if (log.usage_present) {
+      span.set_attribute("gen_ai.usage.input_tokens", log.input_tokens);
+      span.set_attribute("gen_ai.usage.output_tokens", log.output_tokens);
+    }
+    if (!log.error_code.empty()) {
+      span.set_attribute("error.type", log.error_code);
+      span.set_error(log.error_code);
+    }
+  }
+  span.end();
+}
+
 // Why this endpoint cannot take the request as sent (unknown path, wrong method), if it cannot.
 std::optional<GatewayError> endpoint_refusal(const Endpoint& endpoint, const server::Request& request,
                                              std::string_view path) {
@@ -105,7 +145,9 @@ std::optional<GatewayError> endpoint_refusal(const Endpoint& endpoint, const ser
 
 }  // namespace
 
-ApiRouter::ApiRouter(std::shared_ptr<const ActiveState> state) : state_(std::move(state)) {}
+ApiRouter::ApiRouter(std::shared_ptr<const ActiveState> state,
+                     std::shared_ptr<const observability::Telemetry> telemetry)
+    : state_(std::move(state)), telemetry_(std::move(telemetry)) {}
 
 server::Response ApiRouter::error_response(const GatewayError& error,
                                            std::string_view target) const {
@@ -186,7 +228,10 @@ awaitable<void> ApiRouter::handle(server::Exchange& exchange) {
     co_await respond_with_error(exchange, call.error());
     co_return;
   }
-  co_await serve_generation(exchange, *state, call->family, *call->model, std::move(call->body));
+  observability::ActiveSpan span = start_request_span(*telemetry_, exchange, *call);
+  co_await serve_generation(exchange, *state, call->family, *call->model, std::move(call->body),
+                            *telemetry_, span);
+  end_request_span(span, exchange.log());
 }
 
 }  // namespace sluice::api

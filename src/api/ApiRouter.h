@@ -6,6 +6,7 @@
 #pragma once
 
 #include "api/ActiveState.h"
+#include "observability/Telemetry.h"
 #include "server/Exchange.h"
 #include "server/RequestHandler.h"
 
@@ -15,7 +16,8 @@ namespace sluice::api {
 
 class ApiRouter final : public server::RequestHandler {
  public:
-  explicit ApiRouter(std::shared_ptr<const ActiveState> state);
+  ApiRouter(std::shared_ptr<const ActiveState> state,
+            std::shared_ptr<const observability::Telemetry> telemetry);
 
   boost::asio::awaitable<void> handle(server::Exchange& exchange) override;
   server::Response error_response(const GatewayError& error,
@@ -23,6 +25,7 @@ class ApiRouter final : public server::RequestHandler {
 
  private:
   std::shared_ptr<const ActiveState> state_;
+  std::shared_ptr<const observability::Telemetry> telemetry_;
 };
 
 }  // namespace sluice::api

@@ -10,6 +10,7 @@
 #include "streams/TokenUsage.h"
 #include "streams/WholeAnswer.h"
 #include "upstream/UpstreamClient.h"
+#include "upstream/UpstreamUrl.h"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -89,8 +90,23 @@ server::Response stream_head() {
 
 // Forwards a streamed answer event by event, as each arrives, until the upstream ends, fails, or
 // the caller leaves (which closes the upstream connection at once).
+// Counts a stream as open for as long as it lives (sluice_open_streams).
+class OpenStream {
+ public:
+  explicit OpenStream(observability::GatewayMetrics& metrics) : metrics_(metrics) {
+    metrics_.stream_opened();
+  }
+  ~OpenStream() { metrics_.stream_closed(); }
+  OpenStream(const OpenStream&) = delete;
+  OpenStream& operator=(const OpenStream&) = delete;
+
+ private:
+  observability::GatewayMetrics& metrics_;
+};
+
 awaitable<void> stream_answer(server::Exchange& exchange, upstream::UpstreamResponse& response,
-                              streams::AnswerStream& answer) {
+                              streams::AnswerStream& answer, observability::GatewayMetrics& metrics) {
+  const OpenStream open_stream(metrics);
   std::string out;
   const auto head = stream_head();
   if (!co_await exchange.begin_stream(head)) {
@@ -173,6 +189,7 @@ struct AttemptResult {
   std::optional<std::chrono::milliseconds> retry_after;
   unsigned status = 0;  // the upstream's HTTP status; 0 when none arrived
   std::string outcome;  // for the access log's attempts[]
+  std::chrono::microseconds first_byte{0};  // request sent → answer head; 0 when none arrived
 };
 
 AttemptResult failed_attempt(GatewayError error, bool retryable) {
@@ -188,16 +205,39 @@ AttemptResult failed_attempt(GatewayError error, bool retryable) {
 // anything else is handed back for the retry loop to decide. Nothing reaches the caller unless the
 // upstream answered 2xx (a stream begins only on a 2xx head), so every other outcome can still
 // fall back.
+// The attempt's trace span: the GenAI semantic conventions' client-span attributes.
+void describe_attempt(observability::ActiveSpan& span, const config::ProviderConfig& provider,
+                      const config::RouteConfig& route, ApiFamily family,
+                      const upstream::UpstreamRequest& request) {
+  if (!span.sampled()) return;
+  span.set_attribute("gen_ai.operation.name",
+                     family == ApiFamily::kEmbeddings ? "embeddings" : "chat");
+  span.set_attribute("gen_ai.system", provider.type == config::ProviderType::kAwsBedrock
+                                          ? "aws.bedrock"
+                                          : "openai");
+  span.set_attribute("gen_ai.request.model", route.upstream_model);
+  span.set_attribute("http.request.method", "POST");
+  if (const auto url = upstream::UpstreamUrl::parse(request.url)) {
+    span.set_attribute("server.address", url->host);
+    span.set_attribute("server.port", url->port);
+  }
+}
+
 awaitable<AttemptResult> attempt_route(server::Exchange& exchange, const GatewayState& state,
                                        ApiFamily family, const routing::ResolvedRoute& chosen,
                                        const json::object& body,
-                                       const std::optional<SteadyClock::time_point>& deadline) {
+                                       const std::optional<SteadyClock::time_point>& deadline,
+                                       const observability::Telemetry& telemetry,
+                                       observability::ActiveSpan& span) {
   const auto& route = *chosen.route;
   const auto& provider = *chosen.provider;
   json::object attempt_body = body;
   auto request = providers::build_upstream_request(provider, route, family, std::move(attempt_body),
                                                    exchange.request_id());
   if (!request) co_return failed_attempt(request.error(), false);
+  describe_attempt(span, provider, route, family, *request);
+  // The next hop joins the trace through our span, never through the caller's own header.
+  if (telemetry.tracer) request->set_header("traceparent", span.traceparent());
   if (auto refused = co_await state.authenticator_for(route).authorize(*request)) {
     const bool retryable = routing::is_retryable_error(*refused);
     co_return failed_attempt(std::move(*refused), retryable);
@@ -212,18 +252,23 @@ awaitable<AttemptResult> attempt_route(server::Exchange& exchange, const Gateway
     budget = std::max(std::chrono::milliseconds(1), std::min(budget, remaining));
   }
   const auto deadlines = upstream::UpstreamDeadlines::for_total(budget);
+  const auto sent = SteadyClock::now();
   auto response = co_await upstream_client_for(io).send(*request, deadlines);
   if (!response) {
     const bool retryable = routing::is_retryable_error(response.error());
     co_return failed_attempt(response.error(), retryable);
   }
+  const auto first_byte =
+      std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - sent);
   const unsigned status = response->status();
   exchange.log().upstream_status = status;
+  if (span.sampled()) span.set_attribute("http.response.status_code", status);
   if (status < 200 || status > 299) {
     const auto error_body = co_await response->read_all(kMaxErrorBodyBytes);
     AttemptResult result;
     result.reached_upstream = true;
     result.status = status;
+    result.first_byte = first_byte;
     result.outcome = routing::outcome_for_status(status);
     result.error = upstream_http_error(status, provider.id, error_body);
     if (routing::is_retryable_status(status)) {
@@ -248,7 +293,7 @@ awaitable<AttemptResult> attempt_route(server::Exchange& exchange, const Gateway
   if (request->expects_event_stream) {
     const streams::StreamIdentity identity{model_id, created, std::string(exchange.request_id())};
     auto answer = streams::make_answer_stream(wire, family, identity);
-    co_await stream_answer(exchange, *response, *answer);
+    co_await stream_answer(exchange, *response, *answer, *telemetry.metrics);
   } else {
     const streams::AnswerIdentity identity{model_id, created, exchange.request_id()};
     co_await whole_answer(exchange, *response, wire, family, identity);
@@ -258,6 +303,7 @@ awaitable<AttemptResult> attempt_route(server::Exchange& exchange, const Gateway
   served.reached_upstream = true;
   served.status = status;
   served.outcome = "ok";
+  served.first_byte = first_byte;
   co_return served;
 }
 
@@ -277,7 +323,8 @@ void prepare_upstream_client(asio::io_context& io) { upstream_client_for(io); }
 // See docs/data-plane.md "Retries, fallback and circuit breakers".
 awaitable<void> serve_generation(server::Exchange& exchange, const GatewayState& state,
                                  ApiFamily family, const config::ModelConfig& model,
-                                 json::object body) {
+                                 json::object body, const observability::Telemetry& telemetry,
+                                 observability::ActiveSpan& request_span) {
   const auto required = routing::required_capabilities(family, body);
   const config::RoutingPolicy& policy = state.config->routing_for(model);
   // plan_random() is per thread: fetched at each use, never held across a suspension.
@@ -323,11 +370,21 @@ awaitable<void> serve_generation(server::Exchange& exchange, const GatewayState&
       exchange.set_response_header("x-sluice-route", route_name);
       exchange.set_response_header("x-sluice-attempts", std::to_string(attempts));
       const auto started = SteadyClock::now();
-      AttemptResult result = co_await attempt_route(exchange, state, family, chosen, body, deadline);
+      observability::ActiveSpan attempt_span =
+          telemetry.tracer ? telemetry.tracer->start_child(request_span, "chat " + route_name)
+                           : observability::ActiveSpan();
+      AttemptResult result = co_await attempt_route(exchange, state, family, chosen, body, deadline,
+                                                    telemetry, attempt_span);
       const auto elapsed =
           std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started);
+      if (result.error && attempt_span.sampled()) {
+        attempt_span.set_attribute("error.type", result.error->code);
+        attempt_span.set_error(result.error->code);
+      }
+      attempt_span.end();
       exchange.log().attempts.push_back(observability::AttemptRecord{
-          route_name, result.outcome, result.status, static_cast<std::uint64_t>(elapsed.count())});
+          route_name, result.outcome, result.status, static_cast<std::uint64_t>(elapsed.count()),
+          static_cast<std::uint64_t>(result.first_byte.count())});
 
       if (result.kind == AttemptResult::Kind::kRetryable) {
         breaker.record_failure(admission);

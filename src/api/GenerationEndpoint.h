@@ -6,6 +6,7 @@
 #include "access/CallerKeyRegistry.h"
 #include "api/GatewayState.h"
 #include "core/ApiFamily.h"
+#include "observability/Telemetry.h"
 #include "server/Exchange.h"
 
 #include <boost/asio/awaitable.hpp>
@@ -18,8 +19,12 @@ namespace sluice::api {
 // request, so no request pays for reading the trust store from disk.
 void prepare_upstream_client(boost::asio::io_context& io);
 
+// `request_span` is the request's trace span (a not-sampled one when tracing is off); each upstream
+// attempt becomes a child span of it.
 boost::asio::awaitable<void> serve_generation(server::Exchange& exchange, const GatewayState& state,
                                               ApiFamily family, const config::ModelConfig& model,
-                                              boost::json::object body);
+                                              boost::json::object body,
+                                              const observability::Telemetry& telemetry,
+                                              observability::ActiveSpan& request_span);
 
 }  // namespace sluice::api

@@ -99,6 +99,7 @@ std::string AccessLog::format(const AccessLogRecord& record) {
       append_field(line, "outcome", attempt.outcome);
       append_field(line, "status", std::uint64_t{attempt.status});
       append_field(line, "duration_us", attempt.duration_us);
+      if (attempt.first_byte_us != 0) append_field(line, "first_byte_us", attempt.first_byte_us);
       line.push_back('}');
     }
     line.push_back(']');

@@ -24,6 +24,7 @@ struct AttemptRecord {
   std::string outcome;  // "ok", "http_<status>", or the error code (upstream_transport, ...)
   unsigned status = 0;  // the upstream's HTTP status; 0 when none arrived
   std::uint64_t duration_us = 0;
+  std::uint64_t first_byte_us = 0;  // request sent → the answer's head arrived; 0 when none did
 };
 
 struct AccessLogRecord {

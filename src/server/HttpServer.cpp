@@ -263,6 +263,7 @@ asio::awaitable<void> HttpServer::serve_connection(Worker& worker, tcp::socket s
               std::chrono::steady_clock::now() - started)
               .count());
       access_log_->write(record);
+      if (observer_) observer_(record);
     };
 
     // A request the server refuses before dispatch; the connection closes after the answer.

@@ -70,6 +70,11 @@ class HttpServer {
 
   std::size_t open_connections() const { return open_connections_.load(); }
 
+  // Called with every request's finished access-log record, on the I/O thread that served it
+  // (metrics count from the same records the access log writes). Set before start().
+  using RequestObserver = std::function<void(const observability::AccessLogRecord&)>;
+  void set_request_observer(RequestObserver observer) { observer_ = std::move(observer); }
+
  private:
   struct Connection;
   struct Worker;
@@ -82,6 +87,7 @@ class HttpServer {
   ServerLimits limits_;
   std::shared_ptr<RequestHandler> handler_;
   std::shared_ptr<observability::AccessLog> access_log_;
+  RequestObserver observer_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;
   std::uint16_t port_ = 0;
