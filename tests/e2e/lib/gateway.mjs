@@ -10,7 +10,7 @@
 // and on process exit, so a failing test never leaves a gateway behind.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,10 +26,46 @@ const running = new Set();
 /** Output of every gateway this process started, for suite-wide checks (e.g. no secret ever logged). */
 export const allGatewayOutput = [];
 
+/** Every secret a gateway of this process was handed (see secretsGivenTo), for the suite-wide leak check. */
+export const givenSecrets = new Set();
+
 after(() => stopAllGateways());
 process.on('exit', () => {
   for (const gw of running) gw.process.kill('SIGKILL');
+  saveForLeakCheck();
 });
+
+/**
+ * The secrets a gateway is given, found the way an operator hands them over: `literal.` values in
+ * the config (for a gateway API key, its secret part after the '.'), and environment variables
+ * whose names say they hold one (…TOKEN, …SECRET…, …PASSWORD, …_KEY; never …_KEY_ID).
+ */
+export function secretsGivenTo(config, env = {}) {
+  const found = [];
+  for (const match of config.matchAll(/literal\.([^\s"',}\]]+)/g)) {
+    const value = match[1];
+    found.push(value.startsWith('gwk_') && value.includes('.') ? value.slice(value.indexOf('.') + 1) : value);
+  }
+  for (const [name, value] of Object.entries(env)) {
+    if (typeof value !== 'string' || value.length < 8) continue;
+    if (/_ID$/.test(name)) continue;
+    if (/TOKEN|SECRET|PASSWORD|_KEY$/.test(name)) found.push(value);
+  }
+  return found.filter((secret) => secret.length >= 8);
+}
+
+// With SLUICE_E2E_OUTPUT_DIR set (npm test sets it), this process's gateway output and the
+// secrets it handed out are saved there when it exits; zz-no-secret-leaks.test.mjs, which runs
+// last, checks that no secret appears in any output of the whole suite.
+function saveForLeakCheck() {
+  const dir = process.env.SLUICE_E2E_OUTPUT_DIR;
+  if (!dir || allGatewayOutput.length === 0) return;
+  mkdirSync(dir, { recursive: true });
+  const output = allGatewayOutput.flatMap((o) => [...o.stdoutLines, ...o.stderrLines]).join('\n');
+  const name = `${path.basename(process.argv[1] ?? 'e2e')}-${process.pid}`;
+  writeFileSync(path.join(dir, `${name}.log`), output);
+  writeFileSync(path.join(dir, `${name}.secrets.json`), JSON.stringify([...givenSecrets]));
+}
 
 /**
  * Starts the gateway. `env` is merged over process.env (a value of undefined removes a variable).
@@ -38,6 +74,7 @@ process.on('exit', () => {
  */
 export async function startGateway({ config, env = {}, readyTimeoutMs = 10_000 } = {}) {
   const port = await freePort();
+  for (const secret of secretsGivenTo(config, env)) givenSecrets.add(secret);
   const dir = mkdtempSync(path.join(tmpdir(), 'sluice-e2e-'));
   const configPath = path.join(dir, 'sluice.yaml');
   writeFileSync(configPath, withBind(config, `127.0.0.1:${port}`));
