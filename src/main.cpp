@@ -184,7 +184,8 @@ int serve(const std::string& path) {
   // The operator's listener: one thread of its own, so a slow reload never holds up callers.
   std::unique_ptr<server::HttpServer> admin_server;
   if (server_config.admin_bind) {
-    auto admin_router = std::make_shared<api::AdminRouter>(render_metrics, reloader);
+    auto admin_router = std::make_shared<api::AdminRouter>(render_metrics, reloader,
+                                                           [&server] { return server.draining(); });
     admin_server = std::make_unique<server::HttpServer>(
         server::ServerLimits::from_config(server_config), admin_router, access_log);
     try {
@@ -220,13 +221,16 @@ int serve(const std::string& path) {
   spdlog::info("signal {} received: draining (up to {} ms)", received,
                server_config.drain_timeout.count());
   server.begin_drain();
-  if (admin_server) admin_server->begin_drain();
   if (!server.wait_until_drained(server_config.drain_timeout)) {
     spdlog::warn("drain deadline passed with {} connection(s) still open; closing them",
                  server.open_connections());
   }
   server.stop();
-  if (admin_server) admin_server->stop();
+  if (admin_server) {  // up until now, so /readyz could say "draining"
+    admin_server->begin_drain();
+    admin_server->wait_until_drained(std::chrono::seconds(1));
+    admin_server->stop();
+  }
   if (telemetry.exporter) telemetry.exporter->shutdown(std::chrono::seconds(5));
   access_log->flush();
   spdlog::info("sluice stopped");

@@ -30,8 +30,11 @@ json::array strings(const std::vector<std::string>& items) {
 }  // namespace
 
 AdminRouter::AdminRouter(std::function<std::string()> render_metrics,
-                         std::shared_ptr<ConfigReloader> reloader)
-    : render_metrics_(std::move(render_metrics)), reloader_(std::move(reloader)) {}
+                         std::shared_ptr<ConfigReloader> reloader,
+                         std::function<bool()> gateway_draining)
+    : render_metrics_(std::move(render_metrics)),
+      reloader_(std::move(reloader)),
+      gateway_draining_(std::move(gateway_draining)) {}
 
 server::Response AdminRouter::error_response(const GatewayError& error,
                                              std::string_view target) const {
@@ -56,7 +59,7 @@ boost::asio::awaitable<void> AdminRouter::handle(server::Exchange& exchange) {
     answer = text_response(outcome.applied ? http::status::ok : http::status::unprocessable_entity,
                            "application/json", json::serialize(body));
   } else if ((path == "/healthz" || path == "/readyz") && method == http::verb::get) {
-    const bool ready = path == "/healthz" || !exchange.server_draining();
+    const bool ready = path == "/healthz" || !gateway_draining_();
     answer = text_response(ready ? http::status::ok : http::status::service_unavailable,
                            "application/json",
                            ready ? R"({"status":"ok"})" : R"({"status":"draining"})");
