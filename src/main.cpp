@@ -154,8 +154,13 @@ int serve(const std::string& path) {
   std::signal(SIGPIPE, SIG_IGN);
 
   // Credential prefetches run on the signal thread, for the first state and each reloaded one.
-  const auto prefetch_all = [&signal_io](const std::shared_ptr<const api::GatewayState>& loaded) {
-    for (const auto& cache : loaded->credential_caches()) {
+  // Each new state's credential caches report their refreshes and start loading at once.
+  const auto prefetch_all = [&signal_io,
+                             metrics](const std::shared_ptr<const api::GatewayState>& loaded) {
+    for (const auto& [provider_id, cache] : loaded->credential_caches()) {
+      cache->set_refresh_observer([metrics, provider = provider_id](bool ok) {
+        metrics->record_credential_refresh(provider, ok ? "success" : "failure");
+      });
       boost::asio::co_spawn(signal_io, prefetch_credentials(cache), boost::asio::detached);
     }
   };

@@ -35,7 +35,9 @@ GatewayState::GatewayState(std::shared_ptr<const config::GatewayConfig> loaded)
                                                               chain != chains.end() ? chain->second : nullptr));
     }
   }
-  for (auto& [provider_id, chain] : chains) credential_caches_.push_back(std::move(chain));
+  for (auto& [provider_id, chain] : chains) {
+    credential_caches_.push_back({provider_id, std::move(chain)});
+  }
 }
 
 auth::UpstreamAuthenticator& GatewayState::authenticator_for(const config::RouteConfig& route) const {

@@ -36,14 +36,16 @@ struct GatewayState {
   routing::CircuitBreaker& breaker_for(const config::RouteConfig& route) const;
 
   // The AWS credential caches of the default_chain providers (each loads off the I/O threads).
-  const std::vector<std::shared_ptr<auth::AwsCredentialCache>>& credential_caches() const {
-    return credential_caches_;
-  }
+  struct ProviderCredentials {
+    std::string provider_id;
+    std::shared_ptr<auth::AwsCredentialCache> cache;
+  };
+  const std::vector<ProviderCredentials>& credential_caches() const { return credential_caches_; }
 
  private:
   std::unordered_map<const config::RouteConfig*, std::shared_ptr<auth::UpstreamAuthenticator>>
       authenticators_;
-  std::vector<std::shared_ptr<auth::AwsCredentialCache>> credential_caches_;
+  std::vector<ProviderCredentials> credential_caches_;
   std::unordered_map<const config::RouteConfig*, std::unique_ptr<routing::CircuitBreaker>> breakers_;
 };
 

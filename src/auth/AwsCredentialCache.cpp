@@ -110,9 +110,20 @@ asio::awaitable<void> AwsCredentialCache::refresh(std::shared_ptr<Flight> flight
   flight->done.cancel();
 }
 
+void AwsCredentialCache::set_refresh_observer(std::function<void(bool loaded)> observer) {
+  std::lock_guard lock(mutex_);
+  refresh_observer_ = std::move(observer);
+}
+
 Expected<AwsCredentials> AwsCredentialCache::settle(Expected<AwsCredentials> loaded) {
   const auto now = options_.now();
   const auto previous = snapshot();
+  std::function<void(bool)> observer;
+  {
+    std::lock_guard lock(mutex_);
+    observer = refresh_observer_;
+  }
+  if (observer) observer(loaded.ok());
   if (loaded) {
     auto cached = std::make_shared<Cached>();
     cached->credentials = std::move(*loaded);

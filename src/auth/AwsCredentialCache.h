@@ -64,6 +64,10 @@ class AwsCredentialCache : public std::enable_shared_from_this<AwsCredentialCach
   // Current credentials, from any I/O thread (see above). Errors: 502 upstream_credentials.
   boost::asio::awaitable<Expected<AwsCredentials>> get();
 
+  // Told of every load the source finished (true: credentials came back), on the credentials
+  // thread; for the sluice_credential_refreshes_total metric. Replaces an earlier observer.
+  void set_refresh_observer(std::function<void(bool loaded)> observer);
+
   // How many times the source has been asked to load (tests, diagnostics).
   std::uint64_t loads() const { return loads_.load(); }
   std::string_view source_name() const { return source_->name(); }
@@ -94,6 +98,7 @@ class AwsCredentialCache : public std::enable_shared_from_this<AwsCredentialCach
   std::thread thread_;
 
   mutable std::mutex mutex_;
+  std::function<void(bool loaded)> refresh_observer_;  // guarded by mutex_
   std::shared_ptr<const Cached> cached_;  // guarded by mutex_; written only on the credentials thread
   std::shared_ptr<Flight> flight_;        // credentials thread only: the refresh in progress
   std::atomic<std::uint64_t> loads_{0};
