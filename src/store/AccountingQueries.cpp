@@ -56,7 +56,8 @@ BudgetAlertRecord read_alert(const StoreStatement& row) {
 
 }  // namespace
 
-Expected<std::int64_t> insert_usage(StoreConnection& connection, const std::vector<UsageRecord>& rows) {
+Expected<std::int64_t> insert_usage(StoreConnection& connection,
+                                    const std::vector<UsageRecord>& rows) {
   auto transaction = StoreTransaction::begin(connection);
   if (!transaction) return transaction.error();
   std::int64_t inserted = 0;

@@ -51,7 +51,8 @@ Status replace_grants(StoreConnection& connection, std::int64_t key_id,
   if (auto done = (*cleared)->run(); !done) return done;
   // A set: the same model granted twice in the config is one grant, not a primary key conflict.
   for (const std::string& model : std::set<std::string>(models.begin(), models.end())) {
-    auto insert = connection.prepare("INSERT INTO api_key_models (api_key_id, model_id) VALUES (?, ?)");
+    auto insert =
+        connection.prepare("INSERT INTO api_key_models (api_key_id, model_id) VALUES (?, ?)");
     if (!insert) return insert.error();
     (*insert)->bind(1, key_id);
     (*insert)->bind(2, model);
@@ -164,8 +165,8 @@ Expected<std::optional<ApiKeyRecord>> find_api_key(StoreConnection& connection,
 }
 
 Expected<bool> revoke_api_key(StoreConnection& connection, std::int64_t key_id, UnixMillis at) {
-  auto statement = connection.prepare(
-      "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
+  auto statement =
+      connection.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
   if (!statement) return statement.error();
   (*statement)->bind(1, at);
   (*statement)->bind(2, key_id);
@@ -173,7 +174,8 @@ Expected<bool> revoke_api_key(StoreConnection& connection, std::int64_t key_id, 
   return (*statement)->rows_affected() == 1;
 }
 
-Expected<std::vector<ApiKeyRecord>> list_api_keys(StoreConnection& connection, const Principal& owner) {
+Expected<std::vector<ApiKeyRecord>> list_api_keys(StoreConnection& connection,
+                                                  const Principal& owner) {
   const std::string sql = fmt::format(
       "SELECT {} FROM api_keys WHERE owner_kind = ? AND owner_id = ? ORDER BY id", kKeyColumns);
   auto statement = connection.prepare(sql);

@@ -207,14 +207,17 @@ Expected<bool> apply_one(StoreConnection& connection, const Migration& migration
   auto transaction = StoreTransaction::begin(connection);
   if (!transaction) return transaction.error();
   if (postgres) {
-    if (auto locked = connection.execute_script(kPostgresMigrationLock); !locked) return locked.error();
+    auto locked = connection.execute_script(kPostgresMigrationLock);
+    if (!locked) return locked.error();
   }
   auto applied = is_applied(connection, migration.version);
   if (!applied) return applied.error();
   if (*applied) return false;
-  auto changed = connection.execute_script(postgres ? migration.postgres_sql : migration.sqlite_sql);
+  auto changed =
+      connection.execute_script(postgres ? migration.postgres_sql : migration.sqlite_sql);
   if (!changed) return changed.error();
-  auto record = connection.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
+  auto record =
+      connection.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
   if (!record) return record.error();
   (*record)->bind(1, migration.version);
   (*record)->bind(2, now_ms());

@@ -36,7 +36,8 @@ bool succeeded(const PGresult* result) {
 class PostgresStatement final : public StoreStatement {
  public:
   PostgresStatement(pg_conn* connection, std::string name, int parameter_count)
-      : connection_(connection), name_(std::move(name)),
+      : connection_(connection),
+        name_(std::move(name)),
         parameters_(static_cast<std::size_t>(parameter_count)) {}
 
   void bind_null(int index) override { slot(index).reset(); }
@@ -76,7 +77,9 @@ class PostgresStatement final : public StoreStatement {
   }
 
  private:
-  std::optional<std::string>& slot(int index) { return parameters_.at(static_cast<std::size_t>(index - 1)); }
+  std::optional<std::string>& slot(int index) {
+    return parameters_.at(static_cast<std::size_t>(index - 1));
+  }
 
   std::string_view value(int column) const {
     return {PQgetvalue(result_.get(), row_, column),
@@ -86,7 +89,9 @@ class PostgresStatement final : public StoreStatement {
   Status execute() {
     std::vector<const char*> values;
     values.reserve(parameters_.size());
-    for (const auto& parameter : parameters_) values.push_back(parameter ? parameter->c_str() : nullptr);
+    for (const auto& parameter : parameters_) {
+      values.push_back(parameter ? parameter->c_str() : nullptr);
+    }
     Result result(PQexecPrepared(connection_, name_.c_str(), static_cast<int>(values.size()),
                                  values.data(), nullptr, nullptr, 0));
     if (!result || !succeeded(result.get())) return error_from(connection_, result.get(), "query");
@@ -129,7 +134,8 @@ NumberedSql number_placeholders(std::string_view sql) {
   return numbered;
 }
 
-Expected<std::unique_ptr<PostgresConnection>> PostgresConnection::open(const std::string& conninfo) {
+Expected<std::unique_ptr<PostgresConnection>> PostgresConnection::open(
+    const std::string& conninfo) {
   pg_conn* raw = PQconnectdb(conninfo.c_str());
   std::unique_ptr<PostgresConnection> connection(new PostgresConnection(raw));
   if (raw == nullptr) return store_unavailable("cannot connect to Postgres: out of memory");

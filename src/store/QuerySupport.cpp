@@ -6,9 +6,12 @@ namespace sluice::store::detail {
 
 std::string_view cadence_text(config::BudgetCadence cadence) {
   switch (cadence) {
-    case config::BudgetCadence::kDaily: return "daily";
-    case config::BudgetCadence::kWeekly: return "weekly";
-    case config::BudgetCadence::kMonthly: return "monthly";
+    case config::BudgetCadence::kDaily:
+      return "daily";
+    case config::BudgetCadence::kWeekly:
+      return "weekly";
+    case config::BudgetCadence::kMonthly:
+      return "monthly";
   }
   return "monthly";
 }

@@ -50,7 +50,8 @@ RequestLogRecord read_log(const StoreStatement& row) {
   log.status = static_cast<int>(row.column_int64(10));
   log.latency_ms = row.column_int64(11);
   if (!row.is_null(12)) {
-    log.principal = Principal{detail::principal_kind_from(row.column_text(12)), row.column_text(13)};
+    log.principal =
+        Principal{detail::principal_kind_from(row.column_text(12)), row.column_text(13)};
   }
   log.api_key_id = row.column_optional_int64(14);
   log.input_tokens = row.column_optional_int64(15);
@@ -141,7 +142,8 @@ Status insert_payload(StoreConnection& connection, std::int64_t log_id,
 
 }  // namespace
 
-Expected<std::int64_t> insert_request_log(StoreConnection& connection, const RequestLogRecord& log) {
+Expected<std::int64_t> insert_request_log(StoreConnection& connection,
+                                          const RequestLogRecord& log) {
   auto transaction = StoreTransaction::begin(connection);
   if (!transaction) return transaction.error();
   auto id = insert_summary(connection, log);
@@ -169,12 +171,14 @@ Expected<std::vector<RequestLogRecord>> list_request_logs(StoreConnection& conne
                                                           const RequestLogQuery& query) {
   const std::string sql =
       query.model
-          ? fmt::format("SELECT {} FROM request_logs WHERE requested_model = ? OR resolved_model = ?"
-                        " ORDER BY occurred_at DESC, id DESC LIMIT ? OFFSET ?",
-                        kLogColumns)
-          : fmt::format("SELECT {} FROM request_logs ORDER BY occurred_at DESC, id DESC"
-                        " LIMIT ? OFFSET ?",
-                        kLogColumns);
+          ? fmt::format(
+                "SELECT {} FROM request_logs WHERE requested_model = ? OR resolved_model = ?"
+                " ORDER BY occurred_at DESC, id DESC LIMIT ? OFFSET ?",
+                kLogColumns)
+          : fmt::format(
+                "SELECT {} FROM request_logs ORDER BY occurred_at DESC, id DESC"
+                " LIMIT ? OFFSET ?",
+                kLogColumns);
   auto statement = connection.prepare(sql);
   if (!statement) return statement.error();
   StoreStatement& select = **statement;

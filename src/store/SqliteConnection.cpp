@@ -29,7 +29,8 @@ class SqliteStatement final : public StoreStatement {
     sqlite3_bind_double(statement_, index, value);
   }
   void bind_text(int index, std::string_view value) override {
-    sqlite3_bind_text64(statement_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    sqlite3_bind_text64(statement_, index, value.data(), value.size(), SQLITE_TRANSIENT,
+                        SQLITE_UTF8);
   }
 
   Expected<bool> step() override {

@@ -1,9 +1,9 @@
 // SqliteConnection: the StoreConnection for the default backend, one SQLite file on local disk.
 //
-// The file is created on first open (with its directory left to the operator). Every connection runs
-// in WAL mode, so readers never wait for the writer, with foreign keys enforced and a busy timeout
-// so a second process (`sluice keys …` while the gateway serves) waits for the write lock instead of
-// failing at once. SQLite has a single writer; the executor gives it one store thread.
+// The file is created on first open (with its directory left to the operator). Every connection
+// runs in WAL mode, so readers never wait for the writer, with foreign keys enforced and a busy
+// timeout so a second process (`sluice keys …` while the gateway serves) waits for the write lock
+// instead of failing at once. SQLite has a single writer; the executor gives it one store thread.
 #pragma once
 
 #include "store/StoreConnection.h"

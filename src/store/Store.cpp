@@ -87,12 +87,14 @@ Store::Async<std::vector<ApiKeyRecord>> Store::list_api_keys(Principal owner) {
 }
 
 Store::Async<std::int64_t> Store::upsert_budget(BudgetRecord budget) {
-  return executor_->run<std::int64_t>(
-      [budget = std::move(budget)](StoreConnection& c) { return queries::upsert_budget(c, budget); });
+  return executor_->run<std::int64_t>([budget = std::move(budget)](StoreConnection& c) {
+    return queries::upsert_budget(c, budget);
+  });
 }
 
 Status Store::upsert_team_sync(const TeamRecord& team) {
-  return executor_->run_sync<Done>([&team](StoreConnection& c) { return queries::upsert_team(c, team); });
+  return executor_->run_sync<Done>(
+      [&team](StoreConnection& c) { return queries::upsert_team(c, team); });
 }
 
 Status Store::upsert_service_account_sync(const ServiceAccountRecord& account) {
@@ -141,8 +143,9 @@ Store::Async<std::vector<BudgetAlertRecord>> Store::list_undelivered_alerts(std:
 }
 
 Store::Async<Done> Store::mark_alert_delivered(std::int64_t alert_id, UnixMillis at) {
-  return executor_->run<Done>(
-      [alert_id, at](StoreConnection& c) { return queries::mark_alert_delivered(c, alert_id, at); });
+  return executor_->run<Done>([alert_id, at](StoreConnection& c) {
+    return queries::mark_alert_delivered(c, alert_id, at);
+  });
 }
 
 Store::Async<std::int64_t> Store::insert_request_log(RequestLogRecord log) {
@@ -157,7 +160,9 @@ Store::Async<std::int64_t> Store::purge_request_logs(UnixMillis cutoff) {
 
 Store::Async<std::vector<RequestLogRecord>> Store::list_request_logs(RequestLogQuery query) {
   return executor_->run<std::vector<RequestLogRecord>>(
-      [query = std::move(query)](StoreConnection& c) { return queries::list_request_logs(c, query); });
+      [query = std::move(query)](StoreConnection& c) {
+        return queries::list_request_logs(c, query);
+      });
 }
 
 }  // namespace sluice::store

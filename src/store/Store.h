@@ -28,13 +28,13 @@ class Store {
   using Async = boost::asio::awaitable<Expected<T>>;
 
   // The executor and its connections for `database`, with migrations applied.
-  static Expected<std::unique_ptr<Store>> open(const config::DatabaseConfig& database,
-                                               std::size_t queue_capacity =
-                                                   StoreExecutor::kDefaultQueueCapacity);
+  static Expected<std::unique_ptr<Store>> open(
+      const config::DatabaseConfig& database,
+      std::size_t queue_capacity = StoreExecutor::kDefaultQueueCapacity);
   // A Store over connections the caller provides (tests, tools); applies migrations.
-  static Expected<std::unique_ptr<Store>> open(StoreExecutor::ConnectionFactory connect,
-                                               std::size_t threads, std::size_t queue_capacity =
-                                                   StoreExecutor::kDefaultQueueCapacity);
+  static Expected<std::unique_ptr<Store>> open(
+      StoreExecutor::ConnectionFactory connect, std::size_t threads,
+      std::size_t queue_capacity = StoreExecutor::kDefaultQueueCapacity);
 
   StoreExecutor& executor() { return *executor_; }
 

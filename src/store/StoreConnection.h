@@ -4,9 +4,9 @@
 // Store code writes SQL once, with `?` placeholders (PostgresConnection numbers them `$1..` in one
 // place), binds int64 / double / text / null by 1-based position, steps through rows and reads
 // columns by 0-based index. Every failure comes back as a GatewayError: an integrity conflict (a
-// unique key taken twice) is 409 conflict, anything else is 503 store_error, so a caller can hand it
-// straight to api/. A connection is used by one store thread at a time (see StoreExecutor); nothing
-// here is thread-safe, and nothing here may run on an I/O thread.
+// unique key taken twice) is 409 conflict, anything else is 503 store_error, so a caller can hand
+// it straight to api/. A connection is used by one store thread at a time (see StoreExecutor);
+// nothing here is thread-safe, and nothing here may run on an I/O thread.
 #pragma once
 
 #include "core/Expected.h"

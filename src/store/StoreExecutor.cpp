@@ -10,7 +10,8 @@ namespace sluice::store {
 
 StoreExecutor::StoreExecutor(ConnectionFactory connect, std::size_t threads,
                              std::size_t queue_capacity, std::string name)
-    : connect_(std::move(connect)), capacity_(std::max<std::size_t>(queue_capacity, 1)),
+    : connect_(std::move(connect)),
+      capacity_(std::max<std::size_t>(queue_capacity, 1)),
       name_(std::move(name)) {
   const std::size_t count = std::max<std::size_t>(threads, 1);
   threads_.reserve(count);
@@ -53,9 +54,8 @@ void StoreExecutor::enqueue_reserved(Task task) {
 }
 
 GatewayError StoreExecutor::queue_full_error() const {
-  return store_unavailable(
-      fmt::format("the {} queue is full ({} jobs waiting); the database is not keeping up", name_,
-                  capacity_));
+  return store_unavailable(fmt::format(
+      "the {} queue is full ({} jobs waiting); the database is not keeping up", name_, capacity_));
 }
 
 void StoreExecutor::work(std::size_t index) {
@@ -75,7 +75,8 @@ void StoreExecutor::work(std::size_t index) {
     if (!connection) {
       auto opened = connect_();
       if (!opened) {
-        spdlog::warn("{}: cannot open a database connection: {}", thread_name, opened.error().message);
+        spdlog::warn("{}: cannot open a database connection: {}", thread_name,
+                     opened.error().message);
         task(nullptr, &opened.error());
         continue;
       }

@@ -77,7 +77,8 @@ class StoreExecutor {
   GatewayError queue_full_error() const;
 
   template <typename R>
-  static Expected<R> invoke(const Job<R>& job, StoreConnection* connection, const GatewayError* error) {
+  static Expected<R> invoke(const Job<R>& job, StoreConnection* connection,
+                            const GatewayError* error) {
     if (connection == nullptr) return *error;
     return job(*connection);
   }
@@ -104,9 +105,10 @@ boost::asio::awaitable<Expected<R>> StoreExecutor::run(Job<R> job) {
                                       boost::asio::execution::outstanding_work.tracked);
     auto shared_handler = std::make_shared<decltype(handler)>(std::move(handler));
     enqueue_reserved([job = std::move(job), shared_handler, caller](StoreConnection* connection,
-                                                                   const GatewayError* error) {
+                                                                    const GatewayError* error) {
       auto result = std::make_shared<Expected<R>>(invoke(job, connection, error));
-      boost::asio::post(caller, [shared_handler, result] { (*shared_handler)(std::move(*result)); });
+      boost::asio::post(caller,
+                        [shared_handler, result] { (*shared_handler)(std::move(*result)); });
     });
   };
   auto token = boost::asio::use_awaitable;
@@ -119,7 +121,8 @@ template <typename R>
 Expected<R> StoreExecutor::run_sync(Job<R> job) {
   auto promise = std::make_shared<std::promise<Expected<R>>>();
   auto future = promise->get_future();
-  Task task = [job = std::move(job), promise](StoreConnection* connection, const GatewayError* error) {
+  Task task = [job = std::move(job), promise](StoreConnection* connection,
+                                              const GatewayError* error) {
     promise->set_value(invoke(job, connection, error));
   };
   if (!try_reserve()) return queue_full_error();

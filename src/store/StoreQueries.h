@@ -35,7 +35,8 @@ Expected<std::optional<ApiKeyRecord>> find_api_key(StoreConnection& connection,
 // Marks the key revoked at `at`; false when there is no such key or it was already revoked.
 Expected<bool> revoke_api_key(StoreConnection& connection, std::int64_t key_id, UnixMillis at);
 // The owner's keys, oldest first, with their grants.
-Expected<std::vector<ApiKeyRecord>> list_api_keys(StoreConnection& connection, const Principal& owner);
+Expected<std::vector<ApiKeyRecord>> list_api_keys(StoreConnection& connection,
+                                                  const Principal& owner);
 
 // By (scope, principal, model); returns the budget's id.
 Expected<std::int64_t> upsert_budget(StoreConnection& connection, const BudgetRecord& budget);
@@ -44,7 +45,8 @@ Expected<std::int64_t> upsert_budget(StoreConnection& connection, const BudgetRe
 
 // All rows in one transaction. A request id already in the ledger is skipped, so a batch retried
 // after an unclear failure is not counted twice. Returns how many rows were new.
-Expected<std::int64_t> insert_usage(StoreConnection& connection, const std::vector<UsageRecord>& rows);
+Expected<std::int64_t> insert_usage(StoreConnection& connection,
+                                    const std::vector<UsageRecord>& rows);
 // Sum of priced cost for the query's principal (and model) with occurred_at in [from, to).
 Expected<config::Money4> sum_cost(StoreConnection& connection, const SpendQuery& query);
 

@@ -8,9 +8,12 @@ std::string_view to_text(PrincipalKind kind) {
 
 std::string_view to_text(BudgetScope scope) {
   switch (scope) {
-    case BudgetScope::kUser: return "user";
-    case BudgetScope::kUserModel: return "user_model";
-    case BudgetScope::kServiceAccount: return "service_account";
+    case BudgetScope::kUser:
+      return "user";
+    case BudgetScope::kUserModel:
+      return "user_model";
+    case BudgetScope::kServiceAccount:
+      return "service_account";
   }
   return "user";
 }

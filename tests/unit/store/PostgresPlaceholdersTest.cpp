@@ -12,8 +12,8 @@ TEST(PostgresPlaceholders, NumbersQuestionMarksInOrder) {
 }
 
 TEST(PostgresPlaceholders, LeavesQuestionMarksInLiteralsIdentifiersAndCommentsAlone) {
-  const auto numbered = number_placeholders(
-      "SELECT '?', 'it''s ?', \"odd?\" FROM t -- why?\nWHERE a = ?");
+  const auto numbered =
+      number_placeholders("SELECT '?', 'it''s ?', \"odd?\" FROM t -- why?\nWHERE a = ?");
   EXPECT_EQ(numbered.text, "SELECT '?', 'it''s ?', \"odd?\" FROM t -- why?\nWHERE a = $1");
   EXPECT_EQ(numbered.parameter_count, 1);
 }

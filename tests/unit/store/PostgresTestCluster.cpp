@@ -86,7 +86,9 @@ int run(const std::vector<std::string>& argv, const RunAs& account, const fs::pa
       ::dup2(out, STDOUT_FILENO);
       ::dup2(out, STDERR_FILENO);
     }
-    if (account.switch_user && (::setgid(account.gid) != 0 || ::setuid(account.uid) != 0)) _exit(126);
+    if (account.switch_user && (::setgid(account.gid) != 0 || ::setuid(account.uid) != 0)) {
+      _exit(126);
+    }
     ::execv(args[0], args.data());
     _exit(127);
   }
@@ -145,14 +147,17 @@ PostgresTestCluster::Connection PostgresTestCluster::start() {
   }
   const auto bin = find_server_binaries();
   if (!bin) {
-    return {"", "Postgres server binaries (initdb, pg_ctl) were not found in SLUICE_POSTGRES_BIN, "
-                "under /usr/lib/postgresql or on PATH. Install postgresql-15 (scripts/bootstrap does), set SLUICE_POSTGRES_BIN, "
-                "or point SLUICE_TEST_POSTGRES_URL at a server."};
+    return {"",
+            "Postgres server binaries (initdb, pg_ctl) were not found in SLUICE_POSTGRES_BIN, "
+            "under /usr/lib/postgresql or on PATH. Install postgresql-15 (scripts/bootstrap does), "
+            "set SLUICE_POSTGRES_BIN, or point SLUICE_TEST_POSTGRES_URL at a server."};
   }
   bin_ = *bin;
   // Short on purpose: the server's Unix socket lives here, and socket paths are limited to ~107.
   char directory_template[] = "/tmp/sluice-pg-XXXXXX";
-  if (::mkdtemp(directory_template) == nullptr) return {"", "mkdtemp failed for the Postgres cluster"};
+  if (::mkdtemp(directory_template) == nullptr) {
+    return {"", "mkdtemp failed for the Postgres cluster"};
+  }
   directory_ = directory_template;
   const RunAs account = server_account();
   if (account.switch_user && ::chown(directory_.c_str(), account.uid, account.gid) != 0) {
@@ -162,24 +167,40 @@ PostgresTestCluster::Connection PostgresTestCluster::start() {
   const fs::path log = directory_ / "server.log";
   if (account.switch_user) {
     std::ofstream{log};
-    if (::chown(log.c_str(), account.uid, account.gid) != 0) return {"", "cannot chown the server log"};
+    if (::chown(log.c_str(), account.uid, account.gid) != 0) {
+      return {"", "cannot chown the server log"};
+    }
   }
   const int port = free_port();
-  const std::vector<std::string> initdb = {(bin_ / "initdb").string(), "-D", data.string(), "-A",
-                                           "trust", "-U", "sluice", "-E", "UTF8", "--no-sync"};
+  const std::vector<std::string> initdb = {(bin_ / "initdb").string(),
+                                           "-D",
+                                           data.string(),
+                                           "-A",
+                                           "trust",
+                                           "-U",
+                                           "sluice",
+                                           "-E",
+                                           "UTF8",
+                                           "--no-sync"};
   if (run(initdb, account, log) != 0) {
     return {"", fmt::format("initdb failed:\n{}", tail_of(log))};
   }
   // fsync off: a test cluster is thrown away, durability only costs time.
-  const std::string options = fmt::format(
-      "-k {} -c listen_addresses=127.0.0.1 -p {} -c fsync=off", directory_.string(), port);
-  const std::vector<std::string> pg_ctl = {(bin_ / "pg_ctl").string(), "-D", data.string(), "-l",
-                                           log.string(), "-o", options, "-w", "start"};
+  const std::string options = fmt::format("-k {} -c listen_addresses=127.0.0.1 -p {} -c fsync=off",
+                                          directory_.string(), port);
+  const std::vector<std::string> pg_ctl = {(bin_ / "pg_ctl").string(),
+                                           "-D",
+                                           data.string(),
+                                           "-l",
+                                           log.string(),
+                                           "-o",
+                                           options,
+                                           "-w",
+                                           "start"};
   if (run(pg_ctl, account, log) != 0) {
     return {"", fmt::format("pg_ctl start failed:\n{}", tail_of(log))};
   }
-  const std::string server =
-      fmt::format("host={} port={} user=sluice", directory_.string(), port);
+  const std::string server = fmt::format("host={} port={} user=sluice", directory_.string(), port);
   if (std::string error = create_database(server + " dbname=postgres"); !error.empty()) {
     return {"", "CREATE DATABASE sluice_test failed: " + error};
   }
@@ -188,8 +209,12 @@ PostgresTestCluster::Connection PostgresTestCluster::start() {
 
 void PostgresTestCluster::stop() {
   if (directory_.empty()) return;
-  const std::vector<std::string> pg_ctl = {(bin_ / "pg_ctl").string(), "-D",
-                                           (directory_ / "data").string(), "-m", "immediate", "-w",
+  const std::vector<std::string> pg_ctl = {(bin_ / "pg_ctl").string(),
+                                           "-D",
+                                           (directory_ / "data").string(),
+                                           "-m",
+                                           "immediate",
+                                           "-w",
                                            "stop"};
   (void)run(pg_ctl, server_account(), directory_ / "server.log");
   std::error_code ignored;

@@ -180,7 +180,8 @@ TYPED_TEST(StoreTest, UpsertsUsersByEmailKeepingTheirIdAndCreationTime) {
 
 TYPED_TEST(StoreTest, UpdatesASeededKeyInPlaceAndReplacesItsGrants) {
   this->seed_owner();
-  const auto id = must(this->store_->upsert_api_key_sync(seeded_key("abcd1234", "ci", {"m1", "m2"})));
+  const auto id =
+      must(this->store_->upsert_api_key_sync(seeded_key("abcd1234", "ci", {"m1", "m2"})));
   const auto again =
       must(this->await(this->store_->upsert_api_key(seeded_key("wxyz9876", "ci", {"m3", "m3"}))));
   EXPECT_EQ(again, id);
@@ -246,7 +247,8 @@ TYPED_TEST(StoreTest, KeysWithoutAConfigIdAreAlwaysNewKeys) {
 TYPED_TEST(StoreTest, APublicIdTakenByAnotherKeyIsAConflict) {
   this->seed_owner();
   must(this->store_->upsert_api_key_sync(seeded_key("abcd1234", "ci", {"m1"})));
-  const auto clash = this->await(this->store_->upsert_api_key(seeded_key("abcd1234", "other", {"m9"})));
+  const auto clash =
+      this->await(this->store_->upsert_api_key(seeded_key("abcd1234", "other", {"m9"})));
   ASSERT_FALSE(clash.ok());
   EXPECT_EQ(clash.error().status, 409);
   EXPECT_EQ(clash.error().code, "conflict");
@@ -255,8 +257,14 @@ TYPED_TEST(StoreTest, APublicIdTakenByAnotherKeyIsAConflict) {
 }
 
 TYPED_TEST(StoreTest, UpsertsBudgetsByScopePrincipalAndModel) {
-  BudgetRecord all_models{0, BudgetScope::kUser, "1", std::nullopt, config::BudgetCadence::kMonthly,
-                          Money4::from_units(100'0000), true, "UTC"};
+  BudgetRecord all_models{0,
+                          BudgetScope::kUser,
+                          "1",
+                          std::nullopt,
+                          config::BudgetCadence::kMonthly,
+                          Money4::from_units(100'0000),
+                          true,
+                          "UTC"};
   BudgetRecord one_model = all_models;
   one_model.scope = BudgetScope::kUserModel;
   one_model.model_id = "gpt-4o";
@@ -273,22 +281,25 @@ TYPED_TEST(StoreTest, UpsertsBudgetsByScopePrincipalAndModel) {
 // --- accounting
 
 TYPED_TEST(StoreTest, InsertsALedgerBatchAndSkipsRequestIdsAlreadyRecorded) {
-  const std::vector<UsageRecord> batch = {usage("r1", kAda, "m", 10, 5), usage("r2", kAda, "m", 11, 7)};
+  const std::vector<UsageRecord> batch = {usage("r1", kAda, "m", 10, 5),
+                                          usage("r2", kAda, "m", 11, 7)};
   EXPECT_EQ(must(this->await(this->store_->insert_usage(batch))), 2);
-  const std::vector<UsageRecord> retried = {usage("r2", kAda, "m", 11, 7), usage("r3", kAda, "m", 12, 1)};
+  const std::vector<UsageRecord> retried = {usage("r2", kAda, "m", 11, 7),
+                                            usage("r3", kAda, "m", 12, 1)};
   EXPECT_EQ(must(this->await(this->store_->insert_usage(retried))), 1);
   EXPECT_EQ(this->column("SELECT COUNT(*) FROM usage_ledger"), std::vector<std::string>{"3"});
 }
 
 TYPED_TEST(StoreTest, SumsPricedCostOfAPrincipalInAHalfOpenWindow) {
   const std::vector<UsageRecord> rows = {
-      usage("before", kAda, "m", 99, 1'000),  usage("first", kAda, "m", 100, 2'500),
-      usage("other", kAda, "n", 150, 500),    usage("unpriced", kAda, "m", 160, std::nullopt),
+      usage("before", kAda, "m", 99, 1'000),   usage("first", kAda, "m", 100, 2'500),
+      usage("other", kAda, "n", 150, 500),     usage("unpriced", kAda, "m", 160, std::nullopt),
       usage("robot", kRobot, "m", 170, 9'999), usage("at-end", kAda, "m", 200, 1'000)};
   must(this->await(this->store_->insert_usage(rows)));
   EXPECT_EQ(must(this->await(this->store_->sum_cost({kAda, std::nullopt, 100, 200}))),
             Money4::from_units(3'000));
-  EXPECT_EQ(must(this->await(this->store_->sum_cost({kAda, "m", 100, 200}))), Money4::from_units(2'500));
+  EXPECT_EQ(must(this->await(this->store_->sum_cost({kAda, "m", 100, 200}))),
+            Money4::from_units(2'500));
   EXPECT_EQ(must(this->await(this->store_->sum_cost({kRobot, std::nullopt, 0, 1'000}))),
             Money4::from_units(9'999));
 }
@@ -301,7 +312,8 @@ TYPED_TEST(StoreTest, InsertsABudgetAlertOnlyOncePerWindowAndThreshold) {
   const auto budget = must(this->store_->upsert_budget_sync(
       {0, BudgetScope::kUser, "1", std::nullopt, config::BudgetCadence::kDaily,
        Money4::from_units(10'0000), true, "UTC"}));
-  const BudgetAlertRecord alert{0, budget, 86'400'000, 80, Money4::from_units(8'0000), 5, std::nullopt};
+  const BudgetAlertRecord alert{0, budget,      86'400'000, 80, Money4::from_units(8'0000),
+                                5, std::nullopt};
   EXPECT_TRUE(must(this->await(this->store_->insert_budget_alert(alert))));
   EXPECT_FALSE(must(this->await(this->store_->insert_budget_alert(alert))));
   BudgetAlertRecord higher = alert;
@@ -332,7 +344,8 @@ TYPED_TEST(StoreTest, ListsUndeliveredAlertsUntilTheyAreMarkedDelivered) {
 
 TYPED_TEST(StoreTest, WritesARequestLogWithItsAttemptsAndPayload) {
   RequestLogRecord log = request_log("req-1", 1'000, "gpt-4o");
-  log.attempts = {{0, "openai/gpt-4o", "upstream_error", 502, 30}, {1, "azure/gpt-4o", "success", 200, 90}};
+  log.attempts = {{0, "openai/gpt-4o", "upstream_error", 502, 30},
+                  {1, "azure/gpt-4o", "success", 200, 90}};
   log.payload = RequestLogPayload{R"({"model":"gpt-4o"})", R"({"id":"x"})", false, true};
   must(this->await(this->store_->insert_request_log(log)));
   EXPECT_EQ(this->column("SELECT outcome FROM request_log_attempts ORDER BY attempt_index"),
@@ -353,7 +366,8 @@ TYPED_TEST(StoreTest, ARequestIdLoggedTwiceIsAConflictAndLeavesNoPartialRows) {
   const auto result = this->await(this->store_->insert_request_log(again));
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().status, 409);
-  EXPECT_EQ(this->column("SELECT COUNT(*) FROM request_log_attempts"), std::vector<std::string>{"0"});
+  EXPECT_EQ(this->column("SELECT COUNT(*) FROM request_log_attempts"),
+            std::vector<std::string>{"0"});
 }
 
 TYPED_TEST(StoreTest, PurgesRequestLogsOlderThanTheCutoffWithTheirAttemptsAndPayloads) {
@@ -364,9 +378,12 @@ TYPED_TEST(StoreTest, PurgesRequestLogsOlderThanTheCutoffWithTheirAttemptsAndPay
     must(this->await(this->store_->insert_request_log(log)));
   }
   EXPECT_EQ(must(this->await(this->store_->purge_request_logs(250))), 2);
-  EXPECT_EQ(this->column("SELECT request_id FROM request_logs"), std::vector<std::string>{"req-300"});
-  EXPECT_EQ(this->column("SELECT COUNT(*) FROM request_log_attempts"), std::vector<std::string>{"1"});
-  EXPECT_EQ(this->column("SELECT COUNT(*) FROM request_log_payloads"), std::vector<std::string>{"1"});
+  EXPECT_EQ(this->column("SELECT request_id FROM request_logs"),
+            std::vector<std::string>{"req-300"});
+  EXPECT_EQ(this->column("SELECT COUNT(*) FROM request_log_attempts"),
+            std::vector<std::string>{"1"});
+  EXPECT_EQ(this->column("SELECT COUNT(*) FROM request_log_payloads"),
+            std::vector<std::string>{"1"});
 }
 
 TYPED_TEST(StoreTest, ListsRequestLogsNewestFirstWithLimitOffsetAndModelFilter) {
@@ -400,7 +417,8 @@ TYPED_TEST(StoreTest, LedgerInsertsFromManyConcurrentCoroutinesAllLand) {
     auto write = [this, writer, &finished]() -> boost::asio::awaitable<void> {
       for (int batch = 0; batch < kBatches; ++batch) {
         const std::string id = fmt::format("w{}-b{}", writer, batch);
-        std::vector<UsageRecord> rows = {usage(id + "-x", kAda, "m", 1, 1), usage(id + "-y", kAda, "m", 1, 1)};
+        std::vector<UsageRecord> rows = {usage(id + "-x", kAda, "m", 1, 1),
+                                         usage(id + "-y", kAda, "m", 1, 1)};
         auto insert = this->store_->insert_usage(std::move(rows));
         const auto inserted = co_await std::move(insert);
         EXPECT_TRUE(inserted.ok()) << (inserted.ok() ? "" : inserted.error().message);

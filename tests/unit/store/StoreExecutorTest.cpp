@@ -59,16 +59,22 @@ TEST(StoreExecutor, RefusesAJobWith503AtOnceWhenTheQueueIsFull) {
   std::promise<void> running;
   std::optional<Expected<int>> blocker, first, second, refused;
 
-  start(io, executor, [&](StoreConnection&) -> Expected<int> {
-    running.set_value();
-    release.wait();
-    return 0;
-  }, blocker);
+  start(
+      io, executor,
+      [&](StoreConnection&) -> Expected<int> {
+        running.set_value();
+        release.wait();
+        return 0;
+      },
+      blocker);
   io.poll();
   running.get_future().wait();  // the store thread is busy; the queue is empty
-  start(io, executor, [](StoreConnection&) -> Expected<int> { return 1; }, first);
-  start(io, executor, [](StoreConnection&) -> Expected<int> { return 2; }, second);
-  start(io, executor, [](StoreConnection&) -> Expected<int> { return 3; }, refused);
+  start(
+      io, executor, [](StoreConnection&) -> Expected<int> { return 1; }, first);
+  start(
+      io, executor, [](StoreConnection&) -> Expected<int> { return 2; }, second);
+  start(
+      io, executor, [](StoreConnection&) -> Expected<int> { return 3; }, refused);
   io.poll();  // runs what is ready and never waits: the refusal must already be there
 
   ASSERT_TRUE(refused.has_value());
@@ -86,13 +92,14 @@ TEST(StoreExecutor, RefusesAJobWith503AtOnceWhenTheQueueIsFull) {
 
 TEST(StoreExecutor, RunSyncBlocksUntilTheJobHasRun) {
   StoreExecutor executor(in_memory_sqlite(), 2);
-  const auto result = executor.run_sync<std::string>([](StoreConnection& connection) -> Expected<std::string> {
-    auto statement = connection.prepare("SELECT 'hello'");
-    if (!statement) return statement.error();
-    auto row = (*statement)->step();
-    if (!row) return row.error();
-    return (*statement)->column_text(0);
-  });
+  const auto result =
+      executor.run_sync<std::string>([](StoreConnection& connection) -> Expected<std::string> {
+        auto statement = connection.prepare("SELECT 'hello'");
+        if (!statement) return statement.error();
+        auto row = (*statement)->step();
+        if (!row) return row.error();
+        return (*statement)->column_text(0);
+      });
   ASSERT_TRUE(result.ok()) << result.error().message;
   EXPECT_EQ(*result, "hello");
 }
@@ -109,7 +116,8 @@ TEST(StoreExecutor, AConnectionThatCannotOpenFailsTheJobAndIsRetriedForTheNext) 
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.error().status, 503);
   EXPECT_EQ(failed.error().message, "database is down");
-  const auto recovered = executor.run_sync<int>([](StoreConnection&) -> Expected<int> { return 2; });
+  const auto recovered =
+      executor.run_sync<int>([](StoreConnection&) -> Expected<int> { return 2; });
   ASSERT_TRUE(recovered.ok());
   EXPECT_EQ(*recovered, 2);
 }

@@ -51,7 +51,9 @@ class SqliteBackend {
 
   ~SqliteBackend() {
     std::error_code ignored;
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix, ignored);
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(path_ + suffix, ignored);
+    }
   }
 
  private:
@@ -72,7 +74,8 @@ class PostgresBackend {
   }
 
   StoreExecutor::ConnectionFactory factory() const {
-    return [conninfo = conninfo_, schema = schema_]() -> Expected<std::unique_ptr<StoreConnection>> {
+    return [conninfo = conninfo_,
+            schema = schema_]() -> Expected<std::unique_ptr<StoreConnection>> {
       auto connection = PostgresConnection::open(conninfo);
       if (!connection) return connection.error();
       auto selected = (*connection)->execute_script(fmt::format("SET search_path TO {}", schema));
