@@ -27,6 +27,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <future>
 #include <memory>
@@ -80,7 +81,12 @@ class StoreExecutor {
   static Expected<R> invoke(const Job<R>& job, StoreConnection* connection,
                             const GatewayError* error) {
     if (connection == nullptr) return *error;
-    return job(*connection);
+    // A throwing job must not take its store thread (and every later job) down with it.
+    try {
+      return job(*connection);
+    } catch (const std::exception& failure) {
+      return store_unavailable(std::string("store job failed: ") + failure.what());
+    }
   }
 
   ConnectionFactory connect_;

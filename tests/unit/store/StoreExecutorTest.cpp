@@ -5,6 +5,7 @@
 
 #include <future>
 #include <latch>
+#include <stdexcept>
 #include <thread>
 
 namespace sluice::store {
@@ -120,6 +121,17 @@ TEST(StoreExecutor, AConnectionThatCannotOpenFailsTheJobAndIsRetriedForTheNext) 
       executor.run_sync<int>([](StoreConnection&) -> Expected<int> { return 2; });
   ASSERT_TRUE(recovered.ok());
   EXPECT_EQ(*recovered, 2);
+}
+
+TEST(StoreExecutor, AJobThatThrowsFailsWith503AndTheThreadLivesOn) {
+  StoreExecutor executor(in_memory_sqlite(), 1);
+  const auto thrown = executor.run_sync<int>(
+      [](StoreConnection&) -> Expected<int> { throw std::runtime_error("boom"); });
+  ASSERT_FALSE(thrown.ok());
+  EXPECT_EQ(thrown.error().status, 503);
+  const auto next = executor.run_sync<int>([](StoreConnection&) -> Expected<int> { return 5; });
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(*next, 5);
 }
 
 TEST(StoreExecutor, AJobsErrorReachesTheAwaitingCoroutine) {
