@@ -1,0 +1,207 @@
+// Teams, service accounts, users, API keys and budgets (the StoreQueries identity functions).
+#include "store/QuerySupport.h"
+#include "store/StoreQueries.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+namespace sluice::store::queries {
+namespace {
+
+constexpr std::string_view kKeyColumns =
+    "id, public_id, secret_hash, name, owner_kind, owner_id, config_key_id, encrypted_secret,"
+    " created_at, revoked_at, last_used_at";
+
+ApiKeyRecord read_key(const StoreStatement& row) {
+  ApiKeyRecord key;
+  key.id = row.column_int64(0);
+  key.public_id = row.column_text(1);
+  key.secret_hash = row.column_text(2);
+  key.name = row.column_text(3);
+  key.owner = {detail::principal_kind_from(row.column_text(4)), row.column_text(5)};
+  key.config_key_id = row.column_optional_text(6);
+  key.encrypted_secret = row.column_optional_text(7);
+  key.created_at = row.column_int64(8);
+  key.revoked_at = row.column_optional_int64(9);
+  key.last_used_at = row.column_optional_int64(10);
+  return key;
+}
+
+Expected<std::vector<std::string>> read_grants(StoreConnection& connection, std::int64_t key_id) {
+  auto statement = connection.prepare(
+      "SELECT model_id FROM api_key_models WHERE api_key_id = ? ORDER BY model_id");
+  if (!statement) return statement.error();
+  (*statement)->bind(1, key_id);
+  std::vector<std::string> models;
+  while (true) {
+    auto row = (*statement)->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    models.push_back((*statement)->column_text(0));
+  }
+  return models;
+}
+
+Status replace_grants(StoreConnection& connection, std::int64_t key_id,
+                      const std::vector<std::string>& models) {
+  auto cleared = connection.prepare("DELETE FROM api_key_models WHERE api_key_id = ?");
+  if (!cleared) return cleared.error();
+  (*cleared)->bind(1, key_id);
+  if (auto done = (*cleared)->run(); !done) return done;
+  // A set: the same model granted twice in the config is one grant, not a primary key conflict.
+  for (const std::string& model : std::set<std::string>(models.begin(), models.end())) {
+    auto insert =
+        connection.prepare("INSERT INTO api_key_models (api_key_id, model_id) VALUES (?, ?)");
+    if (!insert) return insert.error();
+    (*insert)->bind(1, key_id);
+    (*insert)->bind(2, model);
+    if (auto done = (*insert)->run(); !done) return done;
+  }
+  return Done{};
+}
+
+// Runs a SELECT of kKeyColumns and attaches each key's grants.
+Expected<std::vector<ApiKeyRecord>> read_keys(StoreConnection& connection, StoreStatement& select) {
+  std::vector<ApiKeyRecord> keys;
+  while (true) {
+    auto row = select.step();
+    if (!row) return row.error();
+    if (!*row) break;
+    keys.push_back(read_key(select));
+  }
+  for (ApiKeyRecord& key : keys) {
+    auto grants = read_grants(connection, key.id);
+    if (!grants) return grants.error();
+    key.granted_models = std::move(*grants);
+  }
+  return keys;
+}
+
+}  // namespace
+
+Status upsert_team(StoreConnection& connection, const TeamRecord& team) {
+  auto statement = connection.prepare(
+      "INSERT INTO teams (id, name) VALUES (?, ?)"
+      " ON CONFLICT (id) DO UPDATE SET name = excluded.name");
+  if (!statement) return statement.error();
+  (*statement)->bind(1, team.id);
+  (*statement)->bind(2, team.name);
+  return (*statement)->run();
+}
+
+Status upsert_service_account(StoreConnection& connection, const ServiceAccountRecord& account) {
+  auto statement = connection.prepare(
+      "INSERT INTO service_accounts (id, name, team_id) VALUES (?, ?, ?)"
+      " ON CONFLICT (id) DO UPDATE SET name = excluded.name, team_id = excluded.team_id");
+  if (!statement) return statement.error();
+  (*statement)->bind(1, account.id);
+  (*statement)->bind(2, account.name);
+  (*statement)->bind(3, account.team_id);
+  return (*statement)->run();
+}
+
+Expected<std::int64_t> upsert_user(StoreConnection& connection, const UserRecord& user) {
+  auto statement = connection.prepare(
+      "INSERT INTO users (email, name, auth_mode, global_role, team_id, team_role,"
+      " request_logging_enabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+      " ON CONFLICT (email) DO UPDATE SET name = excluded.name, auth_mode = excluded.auth_mode,"
+      " global_role = excluded.global_role, team_id = excluded.team_id,"
+      " team_role = excluded.team_role, request_logging_enabled = excluded.request_logging_enabled"
+      " RETURNING id");
+  if (!statement) return statement.error();
+  StoreStatement& insert = **statement;
+  insert.bind(1, user.email);
+  insert.bind(2, user.name);
+  insert.bind(3, user.auth_mode);
+  insert.bind(4, user.global_role);
+  insert.bind(5, user.team_id);
+  insert.bind(6, user.team_role);
+  insert.bind(7, user.request_logging_enabled);
+  insert.bind(8, user.created_at);
+  return detail::required_int64(insert, "upsert user");
+}
+
+Expected<std::int64_t> upsert_api_key(StoreConnection& connection, const ApiKeyRecord& key) {
+  auto transaction = StoreTransaction::begin(connection);
+  if (!transaction) return transaction.error();
+  // A NULL config_key_id never meets another in the UNIQUE, so user keys always insert.
+  auto statement = connection.prepare(
+      "INSERT INTO api_keys (public_id, secret_hash, name, owner_kind, owner_id, config_key_id,"
+      " encrypted_secret, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+      " ON CONFLICT (owner_kind, owner_id, config_key_id) DO UPDATE SET"
+      " public_id = excluded.public_id, secret_hash = excluded.secret_hash, name = excluded.name,"
+      " encrypted_secret = excluded.encrypted_secret"
+      " RETURNING id");
+  if (!statement) return statement.error();
+  StoreStatement& insert = **statement;
+  insert.bind(1, key.public_id);
+  insert.bind(2, key.secret_hash);
+  insert.bind(3, key.name);
+  insert.bind(4, to_text(key.owner.kind));
+  insert.bind(5, key.owner.id);
+  insert.bind(6, key.config_key_id);
+  insert.bind(7, key.encrypted_secret);
+  insert.bind(8, key.created_at);
+  auto id = detail::required_int64(insert, "upsert api key");
+  if (!id) return id.error();
+  if (auto granted = replace_grants(connection, *id, key.granted_models); !granted) {
+    return granted.error();
+  }
+  if (auto committed = transaction->commit(); !committed) return committed.error();
+  return *id;
+}
+
+Expected<std::optional<ApiKeyRecord>> find_api_key(StoreConnection& connection,
+                                                   std::string_view public_id) {
+  const std::string sql = fmt::format("SELECT {} FROM api_keys WHERE public_id = ?", kKeyColumns);
+  auto statement = connection.prepare(sql);
+  if (!statement) return statement.error();
+  (*statement)->bind(1, public_id);
+  auto keys = read_keys(connection, **statement);
+  if (!keys) return keys.error();
+  if (keys->empty()) return std::optional<ApiKeyRecord>();
+  return std::optional<ApiKeyRecord>(std::move(keys->front()));
+}
+
+Expected<bool> revoke_api_key(StoreConnection& connection, std::int64_t key_id, UnixMillis at) {
+  auto statement =
+      connection.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
+  if (!statement) return statement.error();
+  (*statement)->bind(1, at);
+  (*statement)->bind(2, key_id);
+  if (auto done = (*statement)->run(); !done) return done.error();
+  return (*statement)->rows_affected() == 1;
+}
+
+Expected<std::vector<ApiKeyRecord>> list_api_keys(StoreConnection& connection,
+                                                  const Principal& owner) {
+  const std::string sql = fmt::format(
+      "SELECT {} FROM api_keys WHERE owner_kind = ? AND owner_id = ? ORDER BY id", kKeyColumns);
+  auto statement = connection.prepare(sql);
+  if (!statement) return statement.error();
+  (*statement)->bind(1, to_text(owner.kind));
+  (*statement)->bind(2, owner.id);
+  return read_keys(connection, **statement);
+}
+
+Expected<std::int64_t> upsert_budget(StoreConnection& connection, const BudgetRecord& budget) {
+  auto statement = connection.prepare(
+      "INSERT INTO budgets (scope, principal_id, model_id, cadence, amount, hard_limit, timezone)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?)"
+      " ON CONFLICT (scope, principal_id, model_id) DO UPDATE SET cadence = excluded.cadence,"
+      " amount = excluded.amount, hard_limit = excluded.hard_limit, timezone = excluded.timezone"
+      " RETURNING id");
+  if (!statement) return statement.error();
+  StoreStatement& insert = **statement;
+  insert.bind(1, to_text(budget.scope));
+  insert.bind(2, budget.principal_id);
+  insert.bind(3, budget.model_id.value_or(""));  // '' is "every model" (see the schema)
+  insert.bind(4, detail::cadence_text(budget.cadence));
+  insert.bind(5, budget.amount.units());
+  insert.bind(6, budget.hard_limit);
+  insert.bind(7, budget.timezone);
+  return detail::required_int64(insert, "upsert budget");
+}
+
+}  // namespace sluice::store::queries

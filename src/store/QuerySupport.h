@@ -1,0 +1,25 @@
+// QuerySupport: small pieces the StoreQueries files share (internal to store/).
+//
+// Text forms of the enums the schema stores as text, and the one-row read that INSERT … RETURNING
+// and aggregate queries need.
+#pragma once
+
+#include "store/StoreConnection.h"
+#include "store/StoreRecords.h"
+
+#include <cstdint>
+#include <string_view>
+
+namespace sluice::store::detail {
+
+std::string_view cadence_text(config::BudgetCadence cadence);
+PrincipalKind principal_kind_from(std::string_view text);
+
+// Runs `statement` and reads column 0 of its first row as an integer, then resets it; nullopt when
+// there is no row (an INSERT … ON CONFLICT DO NOTHING that did nothing).
+Expected<std::optional<std::int64_t>> first_int64(StoreStatement& statement);
+
+// Like first_int64, for statements that must return a row.
+Expected<std::int64_t> required_int64(StoreStatement& statement, std::string_view what);
+
+}  // namespace sluice::store::detail

@@ -1,0 +1,202 @@
+// Request logs: summaries, attempts, payloads, purge and listing (the StoreQueries request-log
+// functions).
+#include "store/QuerySupport.h"
+#include "store/StoreQueries.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+namespace sluice::store::queries {
+namespace {
+
+constexpr std::string_view kLogColumns =
+    "id, request_id, occurred_at, method, path, operation, requested_model, resolved_model,"
+    " provider, route, status, latency_ms, principal_kind, principal_id, api_key_id, input_tokens,"
+    " output_tokens, cached_tokens, reasoning_tokens, error_code, caller_service,"
+    " caller_component, caller_env, caller_tags, has_payload";
+
+// Tags are one JSON array in one column: they are only ever read back with their row.
+std::optional<std::string> tags_json(const std::vector<std::string>& tags) {
+  if (tags.empty()) return std::nullopt;
+  boost::json::array array;
+  for (const std::string& tag : tags) array.emplace_back(tag);
+  return boost::json::serialize(array);
+}
+
+std::vector<std::string> tags_from_json(const std::optional<std::string>& text) {
+  std::vector<std::string> tags;
+  if (!text) return tags;
+  boost::system::error_code error;
+  const boost::json::value parsed = boost::json::parse(*text, error);
+  if (error || !parsed.is_array()) return tags;
+  for (const auto& tag : parsed.as_array()) {
+    if (tag.is_string()) tags.emplace_back(tag.as_string());
+  }
+  return tags;
+}
+
+RequestLogRecord read_log(const StoreStatement& row) {
+  RequestLogRecord log;
+  log.id = row.column_int64(0);
+  log.request_id = row.column_text(1);
+  log.occurred_at = row.column_int64(2);
+  log.method = row.column_text(3);
+  log.path = row.column_text(4);
+  log.operation = row.column_text(5);
+  log.requested_model = row.column_optional_text(6);
+  log.resolved_model = row.column_optional_text(7);
+  log.provider = row.column_optional_text(8);
+  log.route = row.column_optional_text(9);
+  log.status = static_cast<int>(row.column_int64(10));
+  log.latency_ms = row.column_int64(11);
+  if (!row.is_null(12)) {
+    log.principal =
+        Principal{detail::principal_kind_from(row.column_text(12)), row.column_text(13)};
+  }
+  log.api_key_id = row.column_optional_int64(14);
+  log.input_tokens = row.column_optional_int64(15);
+  log.output_tokens = row.column_optional_int64(16);
+  log.cached_tokens = row.column_optional_int64(17);
+  log.reasoning_tokens = row.column_optional_int64(18);
+  log.error_code = row.column_optional_text(19);
+  log.caller_service = row.column_optional_text(20);
+  log.caller_component = row.column_optional_text(21);
+  log.caller_env = row.column_optional_text(22);
+  log.caller_tags = tags_from_json(row.column_optional_text(23));
+  log.has_payload = row.column_bool(24);
+  return log;
+}
+
+Expected<std::int64_t> insert_summary(StoreConnection& connection, const RequestLogRecord& log) {
+  auto statement = connection.prepare(
+      "INSERT INTO request_logs (request_id, occurred_at, method, path, operation, requested_model,"
+      " resolved_model, provider, route, status, latency_ms, principal_kind, principal_id,"
+      " api_key_id, input_tokens, output_tokens, cached_tokens, reasoning_tokens, error_code,"
+      " caller_service, caller_component, caller_env, caller_tags, has_payload)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      " RETURNING id");
+  if (!statement) return statement.error();
+  StoreStatement& insert = **statement;
+  insert.bind(1, log.request_id);
+  insert.bind(2, log.occurred_at);
+  insert.bind(3, log.method);
+  insert.bind(4, log.path);
+  insert.bind(5, log.operation);
+  insert.bind(6, log.requested_model);
+  insert.bind(7, log.resolved_model);
+  insert.bind(8, log.provider);
+  insert.bind(9, log.route);
+  insert.bind(10, log.status);
+  insert.bind(11, log.latency_ms);
+  if (log.principal) {
+    insert.bind(12, to_text(log.principal->kind));
+    insert.bind(13, log.principal->id);
+  } else {
+    insert.bind_null(12);
+    insert.bind_null(13);
+  }
+  insert.bind(14, log.api_key_id);
+  insert.bind(15, log.input_tokens);
+  insert.bind(16, log.output_tokens);
+  insert.bind(17, log.cached_tokens);
+  insert.bind(18, log.reasoning_tokens);
+  insert.bind(19, log.error_code);
+  insert.bind(20, log.caller_service);
+  insert.bind(21, log.caller_component);
+  insert.bind(22, log.caller_env);
+  insert.bind(23, tags_json(log.caller_tags));
+  insert.bind(24, log.payload.has_value());
+  return detail::required_int64(insert, "insert request log");
+}
+
+Status insert_attempt(StoreConnection& connection, std::int64_t log_id,
+                      const RequestLogAttempt& attempt) {
+  auto statement = connection.prepare(
+      "INSERT INTO request_log_attempts (request_log_id, attempt_index, route, outcome,"
+      " upstream_status, duration_ms) VALUES (?, ?, ?, ?, ?, ?)");
+  if (!statement) return statement.error();
+  StoreStatement& insert = **statement;
+  insert.bind(1, log_id);
+  insert.bind(2, attempt.attempt_index);
+  insert.bind(3, attempt.route);
+  insert.bind(4, attempt.outcome);
+  insert.bind(5, attempt.upstream_status);
+  insert.bind(6, attempt.duration_ms);
+  return insert.run();
+}
+
+Status insert_payload(StoreConnection& connection, std::int64_t log_id,
+                      const RequestLogPayload& payload) {
+  auto statement = connection.prepare(
+      "INSERT INTO request_log_payloads (request_log_id, request_json, response_json,"
+      " request_truncated, response_truncated) VALUES (?, ?, ?, ?, ?)");
+  if (!statement) return statement.error();
+  StoreStatement& insert = **statement;
+  insert.bind(1, log_id);
+  insert.bind(2, payload.request_json);
+  insert.bind(3, payload.response_json);
+  insert.bind(4, payload.request_truncated);
+  insert.bind(5, payload.response_truncated);
+  return insert.run();
+}
+
+}  // namespace
+
+Expected<std::int64_t> insert_request_log(StoreConnection& connection,
+                                          const RequestLogRecord& log) {
+  auto transaction = StoreTransaction::begin(connection);
+  if (!transaction) return transaction.error();
+  auto id = insert_summary(connection, log);
+  if (!id) return id.error();
+  for (const RequestLogAttempt& attempt : log.attempts) {
+    if (auto done = insert_attempt(connection, *id, attempt); !done) return done.error();
+  }
+  if (log.payload) {
+    if (auto done = insert_payload(connection, *id, *log.payload); !done) return done.error();
+  }
+  if (auto committed = transaction->commit(); !committed) return committed.error();
+  return *id;
+}
+
+Expected<std::int64_t> purge_request_logs(StoreConnection& connection, UnixMillis cutoff) {
+  // Attempts and payloads go with their log through ON DELETE CASCADE.
+  auto statement = connection.prepare("DELETE FROM request_logs WHERE occurred_at < ?");
+  if (!statement) return statement.error();
+  (*statement)->bind(1, cutoff);
+  if (auto done = (*statement)->run(); !done) return done.error();
+  return (*statement)->rows_affected();
+}
+
+Expected<std::vector<RequestLogRecord>> list_request_logs(StoreConnection& connection,
+                                                          const RequestLogQuery& query) {
+  const std::string sql =
+      query.model
+          ? fmt::format(
+                "SELECT {} FROM request_logs WHERE requested_model = ? OR resolved_model = ?"
+                " ORDER BY occurred_at DESC, id DESC LIMIT ? OFFSET ?",
+                kLogColumns)
+          : fmt::format(
+                "SELECT {} FROM request_logs ORDER BY occurred_at DESC, id DESC"
+                " LIMIT ? OFFSET ?",
+                kLogColumns);
+  auto statement = connection.prepare(sql);
+  if (!statement) return statement.error();
+  StoreStatement& select = **statement;
+  int index = 1;
+  if (query.model) {
+    select.bind(index++, *query.model);
+    select.bind(index++, *query.model);
+  }
+  select.bind(index++, query.limit);
+  select.bind(index, query.offset);
+  std::vector<RequestLogRecord> logs;
+  while (true) {
+    auto row = select.step();
+    if (!row) return row.error();
+    if (!*row) break;
+    logs.push_back(read_log(select));
+  }
+  return logs;
+}
+
+}  // namespace sluice::store::queries

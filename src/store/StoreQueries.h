@@ -1,0 +1,70 @@
+// StoreQueries: every store operation as a plain function over one StoreConnection.
+//
+// This is the SQL: one function per operation, each either wholly done or (inside its transaction)
+// not done at all. They block, so they run on a store thread: Store wraps each in a StoreExecutor
+// job for coroutines, and startup or the command line may call them through run_sync(). The SQL
+// is written once for both backends (`?` placeholders, INSERT … ON CONFLICT, RETURNING).
+#pragma once
+
+#include "store/StoreConnection.h"
+#include "store/StoreRecords.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice::store::queries {
+
+// --- identity: seeded from the config at startup, by key; rows the config omits stay as they are.
+
+Status upsert_team(StoreConnection& connection, const TeamRecord& team);
+Status upsert_service_account(StoreConnection& connection, const ServiceAccountRecord& account);
+// By email; returns the user's id. created_at is kept from the first insert.
+Expected<std::int64_t> upsert_user(StoreConnection& connection, const UserRecord& user);
+
+// With a config_key_id: inserts, or updates the key the owner already has under that id (its
+// public id, hash, name and secret; created_at and revoked_at stay). Without one: inserts a new
+// key. Either way the grants become exactly `key.granted_models`. Returns the key's id. A public id
+// that another key already uses is a 409 conflict.
+Expected<std::int64_t> upsert_api_key(StoreConnection& connection, const ApiKeyRecord& key);
+// The key with this public id, revoked or not, with its grants; nullopt when there is none.
+Expected<std::optional<ApiKeyRecord>> find_api_key(StoreConnection& connection,
+                                                   std::string_view public_id);
+// Marks the key revoked at `at`; false when there is no such key or it was already revoked.
+Expected<bool> revoke_api_key(StoreConnection& connection, std::int64_t key_id, UnixMillis at);
+// The owner's keys, oldest first, with their grants.
+Expected<std::vector<ApiKeyRecord>> list_api_keys(StoreConnection& connection,
+                                                  const Principal& owner);
+
+// By (scope, principal, model); returns the budget's id.
+Expected<std::int64_t> upsert_budget(StoreConnection& connection, const BudgetRecord& budget);
+
+// --- accounting
+
+// All rows in one transaction. A request id already in the ledger is skipped, so a batch retried
+// after an unclear failure is not counted twice. Returns how many rows were new.
+Expected<std::int64_t> insert_usage(StoreConnection& connection,
+                                    const std::vector<UsageRecord>& rows);
+// Sum of priced cost for the query's principal (and model) with occurred_at in [from, to).
+Expected<config::Money4> sum_cost(StoreConnection& connection, const SpendQuery& query);
+
+// Inserts the alert unless (budget, window, threshold) already has one; true when it was new.
+Expected<bool> insert_budget_alert(StoreConnection& connection, const BudgetAlertRecord& alert);
+// Oldest first, at most `limit`.
+Expected<std::vector<BudgetAlertRecord>> list_undelivered_alerts(StoreConnection& connection,
+                                                                 std::int64_t limit);
+Status mark_alert_delivered(StoreConnection& connection, std::int64_t alert_id, UnixMillis at);
+
+// --- request logs
+
+// The summary row, its attempts and its payload (when present) in one transaction; returns its id.
+// A request id logged twice is a 409 conflict.
+Expected<std::int64_t> insert_request_log(StoreConnection& connection, const RequestLogRecord& log);
+// Deletes logs (with their attempts and payloads) that occurred before `cutoff`; returns how many.
+Expected<std::int64_t> purge_request_logs(StoreConnection& connection, UnixMillis cutoff);
+Expected<std::vector<RequestLogRecord>> list_request_logs(StoreConnection& connection,
+                                                          const RequestLogQuery& query);
+
+}  // namespace sluice::store::queries

@@ -1,0 +1,175 @@
+// StoreRecords: the rows the store reads and writes, as plain values.
+//
+// One struct per table (plus the query parameters that need more than two arguments). Times are
+// unix milliseconds, money is Money4, and enumerations the schema stores as text are enums here;
+// ids the database assigns are 0 until it has. docs/store.md describes the tables behind them.
+#pragma once
+
+#include "config/GatewayConfig.h"
+#include "config/Money.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice::store {
+
+using UnixMillis = std::int64_t;
+
+// Who owns a key, and who a ledger row or request log is charged to.
+enum class PrincipalKind { kUser, kServiceAccount };
+std::string_view to_text(PrincipalKind kind);  // "user" | "service_account"
+
+struct Principal {
+  PrincipalKind kind = PrincipalKind::kServiceAccount;
+  std::string id;  // service account id, or user id in decimal
+  friend bool operator==(const Principal&, const Principal&) = default;
+};
+
+struct TeamRecord {
+  std::string id;
+  std::string name;
+};
+
+struct ServiceAccountRecord {
+  std::string id;
+  std::string name;
+  std::string team_id;
+};
+
+struct UserRecord {
+  std::int64_t id = 0;
+  std::string email;  // the seeding key: trimmed, lower-cased
+  std::string name;
+  std::string auth_mode;    // password | oidc | oauth
+  std::string global_role;  // user | platform_admin
+  std::optional<std::string> team_id;
+  std::optional<std::string> team_role;  // owner | admin | member
+  bool request_logging_enabled = true;
+  UnixMillis created_at = 0;  // kept from the first insert when the user is updated
+};
+
+struct ApiKeyRecord {
+  std::int64_t id = 0;
+  std::string public_id;
+  std::string secret_hash;  // lower-case hex SHA-256 of the key's secret
+  std::string name;
+  Principal owner;
+  std::optional<std::string> config_key_id;  // service_accounts[].keys[].id for seeded keys
+  std::optional<std::string> encrypted_secret;
+  UnixMillis created_at = 0;
+  std::optional<UnixMillis> revoked_at;
+  std::optional<UnixMillis> last_used_at;
+  std::vector<std::string> granted_models;  // sorted; empty: every model the owner may use
+
+  bool revoked() const { return revoked_at.has_value(); }
+};
+
+enum class BudgetScope { kUser, kUserModel, kServiceAccount };
+std::string_view to_text(BudgetScope scope);  // "user" | "user_model" | "service_account"
+
+struct BudgetRecord {
+  std::int64_t id = 0;
+  BudgetScope scope = BudgetScope::kUser;
+  std::string principal_id;
+  std::optional<std::string> model_id;  // user_model budgets only
+  config::BudgetCadence cadence = config::BudgetCadence::kMonthly;
+  config::Money4 amount;
+  bool hard_limit = true;
+  std::string timezone = "UTC";
+};
+
+// One priced (or unpriced) upstream call: a row of the usage ledger.
+struct UsageRecord {
+  std::string request_id;
+  UnixMillis occurred_at = 0;
+  Principal principal;
+  std::optional<std::int64_t> api_key_id;
+  std::string requested_model;
+  std::string resolved_model;
+  std::string route;
+  std::string provider;
+  std::int64_t input_tokens = 0;
+  std::int64_t output_tokens = 0;
+  std::int64_t cache_read_tokens = 0;
+  std::int64_t cache_write_tokens = 0;
+  std::int64_t reasoning_tokens = 0;
+  std::optional<config::Money4> cost;  // absent unless pricing_status is priced
+  std::string pricing_status;          // priced | unpriced | usage_missing
+  std::int64_t latency_ms = 0;
+  int status = 200;
+};
+
+// Spend of one principal in [from, to): a budget window. With `model`, only that resolved model.
+struct SpendQuery {
+  Principal principal;
+  std::optional<std::string> model;
+  UnixMillis from = 0;
+  UnixMillis to = 0;
+};
+
+struct BudgetAlertRecord {
+  std::int64_t id = 0;
+  std::int64_t budget_id = 0;
+  UnixMillis window_start = 0;
+  int threshold_percent = 0;
+  config::Money4 spend;
+  UnixMillis created_at = 0;
+  std::optional<UnixMillis> delivered_at;
+};
+
+struct RequestLogAttempt {
+  int attempt_index = 0;
+  std::string route;
+  std::string outcome;  // success | upstream_error | timeout | transport_error | …
+  std::optional<int> upstream_status;
+  std::int64_t duration_ms = 0;
+};
+
+struct RequestLogPayload {
+  std::optional<std::string> request_json;
+  std::optional<std::string> response_json;
+  bool request_truncated = false;
+  bool response_truncated = false;
+};
+
+struct RequestLogRecord {
+  std::int64_t id = 0;
+  std::string request_id;
+  UnixMillis occurred_at = 0;
+  std::string method;
+  std::string path;
+  std::string operation;  // chat_completions | responses | embeddings | messages | …
+  std::optional<std::string> requested_model;
+  std::optional<std::string> resolved_model;
+  std::optional<std::string> provider;
+  std::optional<std::string> route;
+  int status = 0;
+  std::int64_t latency_ms = 0;
+  std::optional<Principal> principal;
+  std::optional<std::int64_t> api_key_id;
+  std::optional<std::int64_t> input_tokens;
+  std::optional<std::int64_t> output_tokens;
+  std::optional<std::int64_t> cached_tokens;
+  std::optional<std::int64_t> reasoning_tokens;
+  std::optional<std::string> error_code;
+  std::optional<std::string> caller_service;
+  std::optional<std::string> caller_component;
+  std::optional<std::string> caller_env;
+  std::vector<std::string> caller_tags;
+  bool has_payload = false;  // set from `payload` on insert
+  // Written with the summary; list_request_logs leaves them empty (has_payload tells).
+  std::vector<RequestLogAttempt> attempts;
+  std::optional<RequestLogPayload> payload;
+};
+
+// Newest first. With `model`, rows whose requested or resolved model is that id.
+struct RequestLogQuery {
+  std::int64_t limit = 50;
+  std::int64_t offset = 0;
+  std::optional<std::string> model;
+};
+
+}  // namespace sluice::store
