@@ -12,6 +12,7 @@
 #include "config/ConfigSummary.h"
 #include "observability/AccessLog.h"
 #include "observability/GatewayMetrics.h"
+#include "observability/JsonLogFormatter.h"
 #include "observability/OtlpExporter.h"
 #include "observability/PrometheusText.h"
 #include "observability/RequestMetrics.h"
@@ -136,6 +137,9 @@ int serve(const std::string& path) {
   }
   const auto& server_config = result.config->server;
   apply_log_level(server_config.log_level);
+  if (server_config.log_format == "json") {
+    spdlog::default_logger()->set_formatter(std::make_unique<observability::JsonLogFormatter>());
+  }
   auto state = std::make_shared<const api::GatewayState>(result.config);
   auto active = std::make_shared<api::ActiveState>(state);
   const TelemetrySetup telemetry = start_telemetry(server_config);
@@ -144,6 +148,7 @@ int serve(const std::string& path) {
   metrics->set_circuit_breaker_source([active] { return breaker_readings(*active); });
   auto router = std::make_shared<api::ApiRouter>(active, telemetry.telemetry);
   auto access_log = observability::AccessLog::to_stdout();
+  metrics->set_queue_depth_source("access_log", [access_log] { return access_log->queue_depth(); });
   const std::function<std::string()> render_metrics = [metrics] {
     return observability::render_prometheus(metrics->snapshot());
   };

@@ -1,5 +1,7 @@
 #include "observability/AccessLog.h"
 
+#include "observability/JsonText.h"
+
 #include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -8,30 +10,6 @@
 
 namespace sluice::observability {
 namespace {
-
-void append_json_string(std::string& out, std::string_view text) {
-  out.push_back('"');
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (byte < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out.push_back(kHex[byte >> 4]);
-          out.push_back(kHex[byte & 0x0f]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-}
 
 void append_field(std::string& out, std::string_view name, std::string_view value) {
   out.push_back(',');
@@ -58,6 +36,12 @@ std::shared_ptr<AccessLog> AccessLog::to_stdout(std::size_t queue_lines) {
   logger->set_level(spdlog::level::info);
   logger->flush_on(spdlog::level::info);
   return std::make_shared<AccessLog>(std::move(logger));
+}
+
+std::size_t AccessLog::queue_depth() const {
+  // Only the stdout log is asynchronous; the thread pool is the one to_stdout() created.
+  const auto pool = spdlog::thread_pool();
+  return pool ? pool->queue_size() : 0;
 }
 
 AccessLog::AccessLog(std::shared_ptr<spdlog::logger> logger) : logger_(std::move(logger)) {}

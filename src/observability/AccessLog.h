@@ -59,6 +59,8 @@ class AccessLog {
 
   void write(const AccessLogRecord& record);
   void flush();
+  // Lines waiting for the writer thread (sluice_queue_depth{queue="access_log"}).
+  std::size_t queue_depth() const;
 
   // The JSON line for a record (without the newline).
   static std::string format(const AccessLogRecord& record);

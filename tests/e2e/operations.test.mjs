@@ -253,6 +253,26 @@ describe('hot reload', () => {
   });
 });
 
+describe('structured logs', () => {
+  test('server.log_format: json writes every diagnostics line as a JSON object', async () => {
+    const gw = await startOpsGateway({ server: '\n  log_format: json\n  log_level: debug' });
+    try {
+      await client(gw).chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
+      await gw.stop();
+      assert.ok(gw.stderrLines.length >= 2, gw.stderrLines.join('\n'));
+      for (const line of gw.stderrLines) {
+        const entry = JSON.parse(line);
+        assert.ok(entry.ts && entry.level && typeof entry.msg === 'string', line);
+      }
+      assert.ok(gw.stderrLines.some((l) => JSON.parse(l).msg.includes('sluice listening')));
+      // The access log stays on stdout, one JSON object per request.
+      assert.ok(gw.stdoutLines.some((l) => JSON.parse(l).path === '/v1/chat/completions'));
+    } finally {
+      await gw.stop();
+    }
+  });
+});
+
 describe('draining', () => {
   test('SIGTERM lets an open stream finish, reports not-ready meanwhile, then exits 0', async () => {
     const gw = await startOpsGateway();
