@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 
 namespace sluice::ledger {
@@ -120,6 +122,24 @@ TEST(PricingCatalog, VertexDropsPublisherAndVersion) {
   EXPECT_NE(catalog->find("google-vertex-anthropic", "claude-sonnet-4-5"), nullptr);
   EXPECT_EQ(catalog->find("google-vertex-anthropic", "anthropic/claude-opus-4"), nullptr);
   EXPECT_EQ(catalog->find("google-vertex", "claude-sonnet-4-5"), nullptr);
+}
+
+}  // namespace
+}  // namespace sluice::ledger
+
+#include "ledger/BundledPriceCatalog.h"
+
+namespace sluice::ledger {
+namespace {
+
+// The binary prices with the catalog it was built with, byte for byte the shipped file.
+TEST(PricingCatalogBundled, IsTheShippedFileAndParses) {
+  std::ifstream file(std::string(SLUICE_SOURCE_DIR) + "/data/pricing/catalog.json");
+  const std::string shipped((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(bundled_price_catalog_json(), shipped);
+  const auto catalog = load_price_catalog();
+  ASSERT_TRUE(catalog.ok()) << catalog.error().message;
+  EXPECT_NE((*catalog)->find("openai", "gpt-4o-mini"), nullptr);
 }
 
 }  // namespace
