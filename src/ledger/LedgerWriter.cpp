@@ -177,8 +177,9 @@ asio::awaitable<void> LedgerWriter::write_with_retries(std::vector<Item> batch) 
     store::StoreExecutor::Job<store::Done> job = [shared](store::StoreConnection& connection) {
       return write_batch(connection, *shared);
     };
-    auto run = store_->executor().run<store::Done>(std::move(job));
-    store::Status written = co_await std::move(run);
+    // Blocking is right here: this thread serves only the writer, and a store job that never
+    // outlives this call cannot call back into an io_context that shutdown() has given up on.
+    store::Status written = store_->executor().run_sync<store::Done>(std::move(job));
     if (written) {
       written_.fetch_add(items, std::memory_order_relaxed);
       depth_.fetch_sub(items, std::memory_order_relaxed);

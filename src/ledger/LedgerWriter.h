@@ -8,7 +8,8 @@
 // (full_waits()), and the depth is a gauge (GatewayMetrics queue `ledger`).
 //
 // The writer is a coroutine on its own io_context thread. It takes up to `batch_size` items at a
-// time and writes them in one store job: the ledger rows in one insert_usage transaction, then the
+// time (so at most capacity + batch_size items are accepted and unwritten) and writes them in one
+// store job, run on the StoreExecutor and waited for on the writer's own thread: the ledger rows in one insert_usage transaction, then the
 // request logs and alerts. Every part of that job is idempotent (the ledger skips request ids it
 // has, a request log already stored is a conflict taken as done, alerts are unique per budget,
 // window and threshold), so a batch that failed half-way is simply written again. A failing store
@@ -69,9 +70,11 @@ class LedgerWriter {
 
   // Stops taking items, writes what is queued and stops the writer. Blocks the calling thread (never
   // call it from an I/O thread) until the queue is written or `deadline` passes; whatever is left
-  // then is counted lost. Returns true when everything queued was written.
+  // then is counted lost. A store job already running when the deadline passes is waited for (it
+  // ends within the store's own timeouts). Returns true when everything queued was written.
   bool shutdown(std::chrono::steady_clock::time_point deadline);
 
+  // Items accepted and not yet written: queued, or in the batch being written.
   std::uint64_t depth() const { return depth_.load(std::memory_order_relaxed); }
   std::uint64_t full_waits() const { return full_waits_.load(std::memory_order_relaxed); }
   std::uint64_t lost_items() const { return lost_.load(std::memory_order_relaxed); }
