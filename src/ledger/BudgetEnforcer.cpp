@@ -126,9 +126,9 @@ std::vector<store::BudgetAlertRecord> BudgetEnforcer::settle(const BudgetAdmissi
       alert.window_start = unix_millis(window.start);
       alert.threshold_percent = threshold;
       alert.spend = *after;
-      alert.created_at = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             clock_().time_since_epoch())
-                             .count();
+      alert.created_at =
+          std::chrono::duration_cast<std::chrono::milliseconds>(clock_().time_since_epoch())
+              .count();
       alerts.push_back(alert);
     }
   }

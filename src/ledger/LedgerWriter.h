@@ -9,13 +9,14 @@
 //
 // The writer is a coroutine on its own io_context thread. It takes up to `batch_size` items at a
 // time (so at most capacity + batch_size items are accepted and unwritten) and writes them in one
-// store job, run on the StoreExecutor and waited for on the writer's own thread: the ledger rows in one insert_usage transaction, then the
-// request logs and alerts. Every part of that job is idempotent (the ledger skips request ids it
-// has, a request log already stored is a conflict taken as done, alerts are unique per budget,
-// window and threshold), so a batch that failed half-way is simply written again. A failing store
-// is retried with exponential backoff up to `max_attempts` times; after that the batch is logged
-// at error with its counts (never its contents) and counted in lost_items() and
-// sluice_queue_dropped_total{queue="ledger"}. That is the only way an item is lost.
+// store job, run on the StoreExecutor and waited for on the writer's own thread: the ledger rows in
+// one insert_usage transaction, then the request logs and alerts. Every part of that job is
+// idempotent (the ledger skips request ids it has, a request log already stored is a conflict taken
+// as done, alerts are unique per budget, window and threshold), so a batch that failed half-way is
+// simply written again. A failing store is retried with exponential backoff up to `max_attempts`
+// times; after that the batch is logged at error with its counts (never its contents) and counted
+// in lost_items() and sluice_queue_dropped_total{queue="ledger"}. That is the only way an item is
+// lost.
 #pragma once
 
 #include "store/StoreRecords.h"
@@ -68,10 +69,10 @@ class LedgerWriter {
   // item cannot be written any more: it is counted lost and logged.
   boost::asio::awaitable<void> submit(Item item);
 
-  // Stops taking items, writes what is queued and stops the writer. Blocks the calling thread (never
-  // call it from an I/O thread) until the queue is written or `deadline` passes; whatever is left
-  // then is counted lost. A store job already running when the deadline passes is waited for (it
-  // ends within the store's own timeouts). Returns true when everything queued was written.
+  // Stops taking items, writes what is queued and stops the writer. Blocks the calling thread
+  // (never call it from an I/O thread) until the queue is written or `deadline` passes; whatever is
+  // left then is counted lost. A store job already running when the deadline passes is waited for
+  // (it ends within the store's own timeouts). Returns true when everything queued was written.
   bool shutdown(std::chrono::steady_clock::time_point deadline);
 
   // Items accepted and not yet written: queued, or in the batch being written.
@@ -84,8 +85,8 @@ class LedgerWriter {
   // A stop marker travels through the queue behind everything submitted before it.
   struct Stop {};
   using Message = std::variant<Item, Stop>;
-  using Channel = boost::asio::experimental::concurrent_channel<void(boost::system::error_code,
-                                                                     Message)>;
+  using Channel =
+      boost::asio::experimental::concurrent_channel<void(boost::system::error_code, Message)>;
 
   boost::asio::awaitable<void> drain();
   // Takes what is ready without waiting, up to a batch; true when the stop marker was among it.

@@ -36,7 +36,8 @@ std::vector<store::RequestLogAttempt> attempts_of(const RequestRecord& record) {
     attempt.attempt_index = index++;
     attempt.route = facts.route;
     attempt.outcome = attempt_outcome(facts.outcome);
-    if (facts.upstream_status != 0) attempt.upstream_status = static_cast<int>(facts.upstream_status);
+    if (facts.upstream_status != 0)
+      attempt.upstream_status = static_cast<int>(facts.upstream_status);
     attempt.duration_ms = static_cast<std::int64_t>(facts.duration_us / 1000);
     attempts.push_back(std::move(attempt));
   }

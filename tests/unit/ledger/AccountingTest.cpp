@@ -105,10 +105,9 @@ class AccountingTest : public ::testing::Test {
           auto row = (*statement)->step();
           if (!row) return row.error();
           if (!*row) return std::optional<LedgerRow>{};
-          return std::optional<LedgerRow>{LedgerRow{(*statement)->column_optional_int64(0),
-                                                    (*statement)->column_text(1),
-                                                    (*statement)->column_int64(2),
-                                                    (*statement)->column_int64(3)}};
+          return std::optional<LedgerRow>{
+              LedgerRow{(*statement)->column_optional_int64(0), (*statement)->column_text(1),
+                        (*statement)->column_int64(2), (*statement)->column_int64(3)}};
         });
     EXPECT_TRUE(found.ok());
     return found.ok() ? *found : std::nullopt;

@@ -16,7 +16,8 @@ using testing::await;
 
 Money4 usd(const char* text) { return *Money4::parse(text); }
 
-config::Budget budget(const char* amount, config::BudgetCadence cadence = config::BudgetCadence::kMonthly,
+config::Budget budget(const char* amount,
+                      config::BudgetCadence cadence = config::BudgetCadence::kMonthly,
                       bool hard = true) {
   config::Budget result;
   result.cadence = cadence;
@@ -43,8 +44,9 @@ class BudgetEnforcerTest : public ::testing::Test {
 
   BudgetEnforcer& enforcer() {
     if (!enforcer_) {
-      enforcer_ = std::make_unique<BudgetEnforcer>(
-          std::make_shared<const config::GatewayConfig>(config_), store_.store(), clock_.function());
+      enforcer_ =
+          std::make_unique<BudgetEnforcer>(std::make_shared<const config::GatewayConfig>(config_),
+                                           store_.store(), clock_.function());
     }
     return *enforcer_;
   }
@@ -62,10 +64,9 @@ class BudgetEnforcerTest : public ::testing::Test {
     row.resolved_model = model;
     row.cost = usd(cost);
     row.pricing_status = "priced";
-    auto inserted = store_.run<std::int64_t>(
-        [row](store::StoreConnection& connection) {
-          return store::queries::insert_usage(connection, {row});
-        });
+    auto inserted = store_.run<std::int64_t>([row](store::StoreConnection& connection) {
+      return store::queries::insert_usage(connection, {row});
+    });
     ASSERT_TRUE(inserted.ok());
   }
 

@@ -45,7 +45,8 @@ template <typename T>
 T await(boost::asio::awaitable<T> operation) {
   boost::asio::io_context io;
   std::optional<T> result;
-  auto keep = [&result, operation = std::move(operation)]() mutable -> boost::asio::awaitable<void> {
+  auto keep = [&result,
+               operation = std::move(operation)]() mutable -> boost::asio::awaitable<void> {
     result.emplace(co_await std::move(operation));
   };
   auto future = boost::asio::co_spawn(io, std::move(keep), boost::asio::use_future);

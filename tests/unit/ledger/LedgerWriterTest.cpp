@@ -43,14 +43,14 @@ store::RequestLogRecord log_row(int n) {
 }
 
 std::int64_t count_rows(testing::SqliteStore& store, const char* table) {
-  auto counted = store.run<std::int64_t>([table](store::StoreConnection& connection)
-                                             -> Expected<std::int64_t> {
-    auto statement = connection.prepare(fmt::format("SELECT COUNT(*) FROM {}", table));
-    if (!statement) return statement.error();
-    auto row = (*statement)->step();
-    if (!row) return row.error();
-    return (*statement)->column_int64(0);
-  });
+  auto counted = store.run<std::int64_t>(
+      [table](store::StoreConnection& connection) -> Expected<std::int64_t> {
+        auto statement = connection.prepare(fmt::format("SELECT COUNT(*) FROM {}", table));
+        if (!statement) return statement.error();
+        auto row = (*statement)->step();
+        if (!row) return row.error();
+        return (*statement)->column_int64(0);
+      });
   EXPECT_TRUE(counted.ok());
   return counted.ok() ? *counted : -1;
 }
@@ -151,9 +151,11 @@ TEST(LedgerWriterTest, ShutdownWritesWhatIsStillQueued) {
 
 TEST(LedgerWriterTest, AFailingStoreIsRetriedThenTheBatchIsCountedLost) {
   testing::SqliteStore store;
-  ASSERT_TRUE(store.run<store::Done>([](store::StoreConnection& connection) {
-                     return connection.execute_script("DROP TABLE usage_ledger");
-                   }).ok());
+  ASSERT_TRUE(store
+                  .run<store::Done>([](store::StoreConnection& connection) {
+                    return connection.execute_script("DROP TABLE usage_ledger");
+                  })
+                  .ok());
   observability::GatewayMetrics metrics("test");
   auto options = fast_options();
   options.max_attempts = 3;
