@@ -2,6 +2,8 @@
 #include "store/QuerySupport.h"
 #include "store/StoreQueries.h"
 
+#include <fmt/format.h>
+
 namespace sluice::store::queries {
 namespace {
 
@@ -51,7 +53,75 @@ BudgetAlertRecord read_alert(const StoreStatement& row) {
   alert.spend = config::Money4::from_units(row.column_int64(4));
   alert.created_at = row.column_int64(5);
   alert.delivered_at = row.column_optional_int64(6);
+  alert.attempts = static_cast<int>(row.column_int64(7));
+  alert.last_error = row.column_optional_text(8);
+  alert.abandoned_at = row.column_optional_int64(9);
   return alert;
+}
+
+BudgetScope budget_scope_from(std::string_view text) {
+  if (text == "user_model") return BudgetScope::kUserModel;
+  return text == "service_account" ? BudgetScope::kServiceAccount : BudgetScope::kUser;
+}
+
+config::BudgetCadence cadence_from(std::string_view text) {
+  if (text == "daily") return config::BudgetCadence::kDaily;
+  return text == "weekly" ? config::BudgetCadence::kWeekly : config::BudgetCadence::kMonthly;
+}
+
+// Column 0 of every row, in order.
+Expected<std::vector<std::string>> read_texts(StoreStatement& statement) {
+  std::vector<std::string> texts;
+  while (true) {
+    auto row = statement.step();
+    if (!row) return row.error();
+    if (!*row) break;
+    texts.push_back(statement.column_text(0));
+  }
+  return texts;
+}
+
+Expected<BudgetAlertAudience> user_audience(StoreConnection& connection,
+                                            const std::string& user_id) {
+  auto statement = connection.prepare("SELECT email FROM users WHERE CAST(id AS TEXT) = ?");
+  if (!statement) return statement.error();
+  (*statement)->bind(1, user_id);
+  auto emails = read_texts(**statement);
+  if (!emails) return emails.error();
+  BudgetAlertAudience audience;
+  audience.principal_label = emails->empty() ? "user " + user_id : emails->front();
+  audience.emails = std::move(*emails);
+  return audience;
+}
+
+Expected<BudgetAlertAudience> service_account_audience(StoreConnection& connection,
+                                                       const std::string& account_id) {
+  auto account = connection.prepare("SELECT name FROM service_accounts WHERE id = ?");
+  if (!account) return account.error();
+  (*account)->bind(1, account_id);
+  auto names = read_texts(**account);
+  if (!names) return names.error();
+  BudgetAlertAudience audience;
+  audience.principal_label =
+      names->empty() ? account_id : fmt::format("{} ({})", names->front(), account_id);
+
+  auto admins = connection.prepare(
+      "SELECT u.email FROM users u JOIN service_accounts s ON u.team_id = s.team_id"
+      " WHERE s.id = ? AND u.team_role IN ('owner', 'admin') ORDER BY u.email");
+  if (!admins) return admins.error();
+  (*admins)->bind(1, account_id);
+  auto emails = read_texts(**admins);
+  if (!emails) return emails.error();
+  if (emails->empty()) {
+    // Someone must hear about a team's spend; with no team admin, the platform's admins do.
+    auto platform = connection.prepare(
+        "SELECT email FROM users WHERE global_role = 'platform_admin' ORDER BY email");
+    if (!platform) return platform.error();
+    emails = read_texts(**platform);
+    if (!emails) return emails.error();
+  }
+  audience.emails = std::move(*emails);
+  return audience;
 }
 
 }  // namespace
@@ -109,8 +179,9 @@ Expected<bool> insert_budget_alert(StoreConnection& connection, const BudgetAler
 Expected<std::vector<BudgetAlertRecord>> list_undelivered_alerts(StoreConnection& connection,
                                                                  std::int64_t limit) {
   auto statement = connection.prepare(
-      "SELECT id, budget_id, window_start, threshold_percent, spend, created_at, delivered_at"
-      " FROM budget_alerts WHERE delivered_at IS NULL ORDER BY id LIMIT ?");
+      "SELECT id, budget_id, window_start, threshold_percent, spend, created_at, delivered_at,"
+      " attempts, last_error, abandoned_at FROM budget_alerts"
+      " WHERE delivered_at IS NULL AND abandoned_at IS NULL ORDER BY id LIMIT ?");
   if (!statement) return statement.error();
   (*statement)->bind(1, limit);
   std::vector<BudgetAlertRecord> alerts;
@@ -129,6 +200,56 @@ Status mark_alert_delivered(StoreConnection& connection, std::int64_t alert_id, 
   (*statement)->bind(1, at);
   (*statement)->bind(2, alert_id);
   return (*statement)->run();
+}
+
+Expected<int> record_alert_failure(StoreConnection& connection, std::int64_t alert_id,
+                                   std::string_view error, UnixMillis at, int max_attempts) {
+  auto statement = connection.prepare(
+      "UPDATE budget_alerts SET attempts = attempts + 1, last_error = ?,"
+      " abandoned_at = CASE WHEN attempts + 1 >= ? THEN ? ELSE abandoned_at END"
+      " WHERE id = ? RETURNING attempts");
+  if (!statement) return statement.error();
+  StoreStatement& update = **statement;
+  update.bind(1, error);
+  update.bind(2, max_attempts);
+  update.bind(3, at);
+  update.bind(4, alert_id);
+  auto attempts = detail::required_int64(update, "record alert failure");
+  if (!attempts) return attempts.error();
+  return static_cast<int>(*attempts);
+}
+
+Expected<std::optional<BudgetRecord>> find_budget(StoreConnection& connection, std::int64_t id) {
+  auto statement = connection.prepare(
+      "SELECT id, scope, principal_id, model_id, cadence, amount, hard_limit, timezone"
+      " FROM budgets WHERE id = ?");
+  if (!statement) return statement.error();
+  StoreStatement& select = **statement;
+  select.bind(1, id);
+  auto row = select.step();
+  if (!row) return row.error();
+  std::optional<BudgetRecord> budget;
+  if (*row) {
+    budget.emplace();
+    budget->id = select.column_int64(0);
+    budget->scope = budget_scope_from(select.column_text(1));
+    budget->principal_id = select.column_text(2);
+    if (auto model = select.column_text(3); !model.empty()) budget->model_id = std::move(model);
+    budget->cadence = cadence_from(select.column_text(4));
+    budget->amount = config::Money4::from_units(select.column_int64(5));
+    budget->hard_limit = select.column_bool(6);
+    budget->timezone = select.column_text(7);
+  }
+  select.reset();
+  return budget;
+}
+
+Expected<BudgetAlertAudience> budget_alert_audience(StoreConnection& connection,
+                                                    const BudgetRecord& budget) {
+  if (budget.scope == BudgetScope::kServiceAccount) {
+    return service_account_audience(connection, budget.principal_id);
+  }
+  return user_audience(connection, budget.principal_id);
 }
 
 }  // namespace sluice::store::queries

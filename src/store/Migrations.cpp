@@ -159,6 +159,19 @@ CREATE TABLE request_log_payloads (
 );
 )sql";
 
+// v2: delivery bookkeeping for budget alert emails (AlertMailer). A failed send counts an attempt
+// and keeps the server's answer; after the mailer's last attempt the alert is abandoned, and the
+// undelivered index leaves it out so it never crowds newer alerts out of a batch. One column per
+// ALTER: SQLite adds no more than that at a time.
+constexpr std::string_view kSchemaV2 = R"sql(
+ALTER TABLE budget_alerts ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE budget_alerts ADD COLUMN last_error TEXT;
+ALTER TABLE budget_alerts ADD COLUMN abandoned_at BIGINT;
+DROP INDEX budget_alerts_undelivered;
+CREATE INDEX budget_alerts_undelivered ON budget_alerts (id)
+  WHERE delivered_at IS NULL AND abandoned_at IS NULL;
+)sql";
+
 // AUTOINCREMENT keeps SQLite from reusing the id of a deleted newest row, as Postgres identities
 // never do: an id in a log line names one key or user forever.
 constexpr std::string_view kSqliteAutoId = "INTEGER PRIMARY KEY AUTOINCREMENT";
@@ -232,6 +245,7 @@ const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "identity, keys, budgets, usage ledger, budget alerts, request logs",
        with_auto_id(kSchemaV1, kSqliteAutoId), with_auto_id(kSchemaV1, kPostgresAutoId)},
+      {2, "budget alert delivery attempts", std::string(kSchemaV2), std::string(kSchemaV2)},
   };
   return all;
 }

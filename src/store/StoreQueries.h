@@ -52,10 +52,21 @@ Expected<config::Money4> sum_cost(StoreConnection& connection, const SpendQuery&
 
 // Inserts the alert unless (budget, window, threshold) already has one; true when it was new.
 Expected<bool> insert_budget_alert(StoreConnection& connection, const BudgetAlertRecord& alert);
-// Oldest first, at most `limit`.
+// Oldest first, at most `limit`; abandoned alerts are not listed.
 Expected<std::vector<BudgetAlertRecord>> list_undelivered_alerts(StoreConnection& connection,
                                                                  std::int64_t limit);
 Status mark_alert_delivered(StoreConnection& connection, std::int64_t alert_id, UnixMillis at);
+// Counts a failed delivery and keeps `error`; once the alert has `max_attempts` failures it is
+// abandoned at `at`. Returns the failures so far.
+Expected<int> record_alert_failure(StoreConnection& connection, std::int64_t alert_id,
+                                   std::string_view error, UnixMillis at, int max_attempts);
+// The budget with this id; nullopt when there is none.
+Expected<std::optional<BudgetRecord>> find_budget(StoreConnection& connection, std::int64_t id);
+// Who hears about `budget`'s alerts. A user or user-model budget: that user. A service-account
+// budget: the users with team_role owner or admin in the account's team, or, when the team has
+// none, every platform_admin user. Empty when none of those exist (the caller picks a fallback).
+Expected<BudgetAlertAudience> budget_alert_audience(StoreConnection& connection,
+                                                    const BudgetRecord& budget);
 
 // --- request logs
 

@@ -118,6 +118,16 @@ struct BudgetAlertRecord {
   config::Money4 spend;
   UnixMillis created_at = 0;
   std::optional<UnixMillis> delivered_at;
+  int attempts = 0;                       // failed deliveries so far
+  std::optional<std::string> last_error;  // what the last failed delivery said
+  std::optional<UnixMillis> abandoned_at;  // set when the mailer gave up; never listed again
+};
+
+// Who is told about a budget's alerts (budget_alert_audience), and how the message names the
+// budget's principal.
+struct BudgetAlertAudience {
+  std::string principal_label;      // "alice@example.com", or "Batch jobs (svc-batch)"
+  std::vector<std::string> emails;  // sorted, unique; may be empty
 };
 
 struct RequestLogAttempt {

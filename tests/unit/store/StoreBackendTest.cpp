@@ -312,8 +312,8 @@ TYPED_TEST(StoreTest, InsertsABudgetAlertOnlyOncePerWindowAndThreshold) {
   const auto budget = must(this->store_->upsert_budget_sync(
       {0, BudgetScope::kUser, "1", std::nullopt, config::BudgetCadence::kDaily,
        Money4::from_units(10'0000), true, "UTC"}));
-  const BudgetAlertRecord alert{0, budget,      86'400'000, 80, Money4::from_units(8'0000),
-                                5, std::nullopt};
+  const BudgetAlertRecord alert{0, budget,       86'400'000,   80, Money4::from_units(8'0000),
+                                5, std::nullopt, 0,            std::nullopt, std::nullopt};
   EXPECT_TRUE(must(this->await(this->store_->insert_budget_alert(alert))));
   EXPECT_FALSE(must(this->await(this->store_->insert_budget_alert(alert))));
   BudgetAlertRecord higher = alert;
@@ -327,7 +327,8 @@ TYPED_TEST(StoreTest, ListsUndeliveredAlertsUntilTheyAreMarkedDelivered) {
        Money4::from_units(10'0000), true, "UTC"}));
   for (int threshold : {50, 80, 100}) {
     must(this->await(this->store_->insert_budget_alert(
-        {0, budget, 0, threshold, Money4::from_units(threshold * 1'000), 5, std::nullopt})));
+        {0, budget, 0, threshold, Money4::from_units(threshold * 1'000), 5, std::nullopt, 0,
+         std::nullopt, std::nullopt})));
   }
   const auto pending = must(this->await(this->store_->list_undelivered_alerts(2)));
   ASSERT_EQ(pending.size(), 2u);
@@ -338,6 +339,67 @@ TYPED_TEST(StoreTest, ListsUndeliveredAlertsUntilTheyAreMarkedDelivered) {
   ASSERT_EQ(rest.size(), 2u);
   EXPECT_EQ(rest[0].threshold_percent, 80);
   EXPECT_EQ(rest[1].threshold_percent, 100);
+}
+
+TYPED_TEST(StoreTest, FailedAlertDeliveriesAreCountedAndTheAlertAbandonedAtTheLastAttempt) {
+  const auto budget = must(this->store_->upsert_budget_sync(
+      {0, BudgetScope::kUser, "1", std::nullopt, config::BudgetCadence::kDaily,
+       Money4::from_units(10'0000), true, "UTC"}));
+  must(this->await(this->store_->insert_budget_alert(
+      {0, budget, 0, 80, Money4::from_units(8'0000), 5, std::nullopt, 0, std::nullopt,
+       std::nullopt})));
+  const auto id = must(this->await(this->store_->list_undelivered_alerts(10))).at(0).id;
+  auto fail = [&](UnixMillis at) {
+    return must(this->store_->executor().template run_sync<int>([id, at](StoreConnection& c) {
+      return queries::record_alert_failure(c, id, "451 4.3.0 busy", at, 2);
+    }));
+  };
+
+  EXPECT_EQ(fail(10), 1);
+  const auto waiting = must(this->await(this->store_->list_undelivered_alerts(10)));
+  ASSERT_EQ(waiting.size(), 1u);
+  EXPECT_EQ(waiting[0].attempts, 1);
+  EXPECT_EQ(waiting[0].last_error, "451 4.3.0 busy");
+  EXPECT_EQ(fail(11), 2);
+  EXPECT_TRUE(must(this->await(this->store_->list_undelivered_alerts(10))).empty());
+  EXPECT_EQ(this->column("SELECT abandoned_at FROM budget_alerts"), std::vector<std::string>{"11"});
+}
+
+TYPED_TEST(StoreTest, BudgetAlertAudienceIsTheUserOrTheTeamAdminsOrElseThePlatformAdmins) {
+  this->seed_owner();
+  must(this->store_->upsert_team_sync({"red", "Red"}));
+  must(this->store_->upsert_service_account_sync({"lonely", "Lonely", "red"}));
+  auto add_user = [&](std::string email, std::optional<std::string> team,
+                      std::optional<std::string> role, std::string global_role) {
+    UserRecord user;
+    user.email = std::move(email);
+    user.name = user.email;
+    user.auth_mode = "password";
+    user.global_role = std::move(global_role);
+    user.team_id = std::move(team);
+    user.team_role = std::move(role);
+    return must(this->store_->upsert_user_sync(user));
+  };
+  const auto ada = add_user("ada@example.com", "blue", "admin", "user");
+  add_user("bo@example.com", "blue", "member", "user");
+  add_user("red-member@example.com", "red", "member", "user");
+  add_user("root@example.com", std::nullopt, std::nullopt, "platform_admin");
+  auto audience = [&](BudgetScope scope, std::string principal) {
+    BudgetRecord budget;
+    budget.scope = scope;
+    budget.principal_id = std::move(principal);
+    return must(this->store_->executor().template run_sync<BudgetAlertAudience>(
+        [budget](StoreConnection& c) { return queries::budget_alert_audience(c, budget); }));
+  };
+
+  const auto user = audience(BudgetScope::kUser, std::to_string(ada));
+  EXPECT_EQ(user.principal_label, "ada@example.com");
+  EXPECT_EQ(user.emails, std::vector<std::string>{"ada@example.com"});
+  const auto team = audience(BudgetScope::kServiceAccount, "robot");
+  EXPECT_EQ(team.principal_label, "Robot (robot)");
+  EXPECT_EQ(team.emails, std::vector<std::string>{"ada@example.com"});
+  EXPECT_EQ(audience(BudgetScope::kServiceAccount, "lonely").emails,
+            std::vector<std::string>{"root@example.com"});
 }
 
 // --- request logs
