@@ -10,7 +10,12 @@
 #include "api/GenerationEndpoint.h"
 #include "config/ConfigLoader.h"
 #include "config/ConfigSummary.h"
+#include "ledger/Accounting.h"
+#include "ledger/AlertMailer.h"
+#include "ledger/BundledPriceCatalog.h"
+#include "ledger/LogPurge.h"
 #include "observability/AccessLog.h"
+#include "store/Store.h"
 #include "observability/GatewayMetrics.h"
 #include "observability/JsonLogFormatter.h"
 #include "observability/OtlpExporter.h"
@@ -146,7 +151,26 @@ int serve(const std::string& path) {
   const auto& metrics = telemetry.telemetry->metrics;
   metrics->record_config_reload(true);
   metrics->set_circuit_breaker_source([active] { return breaker_readings(*active); });
-  auto router = std::make_shared<api::ApiRouter>(active, telemetry.telemetry);
+  // The store (created and migrated on first start), then what writes to it behind the responses.
+  auto opened = store::Store::open(result.config->database);
+  if (!opened) {
+    spdlog::error("cannot open the database: {}", opened.error().message);
+    return 1;
+  }
+  std::shared_ptr<store::Store> store = std::move(*opened);
+  auto catalog = ledger::load_price_catalog();
+  if (!catalog) {
+    spdlog::error("{}", catalog.error().message);
+    return 1;
+  }
+  auto accounting =
+      std::make_shared<ledger::Accounting>(result.config, store, *catalog, metrics.get());
+  ledger::AlertMailer alert_mailer(*store, ledger::AlertMailerOptions::from(*result.config));
+  alert_mailer.start();
+  ledger::LogPurge log_purge(*store, result.config->request_logging.purge);
+  log_purge.start();
+
+  auto router = std::make_shared<api::ApiRouter>(active, telemetry.telemetry, accounting);
   auto access_log = observability::AccessLog::to_stdout();
   metrics->set_queue_depth_source("access_log", [access_log] { return access_log->queue_depth(); });
   const std::function<std::string()> render_metrics = [metrics] {
@@ -241,6 +265,12 @@ int serve(const std::string& path) {
     admin_server->wait_until_drained(std::chrono::seconds(1));
     admin_server->stop();
   }
+  // What the last requests queued for the ledger is written before the store closes.
+  if (!accounting->shutdown(std::chrono::steady_clock::now() + std::chrono::seconds(10))) {
+    spdlog::error("some ledger rows could not be written before shutdown (see the errors above)");
+  }
+  log_purge.shutdown();
+  alert_mailer.shutdown();
   if (telemetry.exporter) telemetry.exporter->shutdown(std::chrono::seconds(5));
   access_log->flush();
   spdlog::info("sluice stopped");

@@ -133,6 +133,51 @@ void end_request_span(observability::ActiveSpan& span, const observability::Acce
   span.end();
 }
 
+// What the ledger knows before the upstream call: who, which model, the caller's tags, and — when
+// payloads are captured — the request itself.
+ledger::RequestRecord start_ledger_record(server::Exchange& exchange,
+                                          const access::CallerKey& key, const GenerationCall& call,
+                                          bool capture_payloads) {
+  ledger::RequestRecord record;
+  record.request_id = exchange.request_id();
+  record.occurred_at_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
+  const auto& request = exchange.request();
+  record.method = std::string(request.method_string());
+  record.path = std::string(server::path_of(request.target()));
+  record.operation = std::string(api_family_name(call.family));
+  record.requested_model = exchange.log().model;
+  record.resolved_model = call.model->id;
+  record.principal = key.principal;
+  record.api_key_public_id = key.public_id;
+  std::vector<std::pair<std::string, std::string>> headers;
+  headers.reserve(16);
+  for (const auto& field : request) {
+    headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  record.caller_tags = ledger::CallerTags::from_headers(headers);
+  if (capture_payloads) {
+    record.request_headers = std::move(headers);
+    record.request_body = json::value(call.body);
+  }
+  return record;
+}
+
+// The rest, from the finished exchange: status, latency, attempts, usage (set by the answer),
+// error.
+void finish_ledger_record(ledger::RequestRecord& record, const observability::AccessLogRecord& log) {
+  record.status = log.status;
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  record.latency_ms = static_cast<std::uint64_t>(std::max<std::int64_t>(0, now_ms - record.occurred_at_unix_ms));
+  record.error_code = log.error_code;
+  for (const auto& attempt : log.attempts) {
+    record.attempts.push_back({attempt.route, attempt.outcome, attempt.status, attempt.duration_us});
+  }
+}
+
 // Why this endpoint cannot take the request as sent (unknown path, wrong method), if it cannot.
 std::optional<GatewayError> endpoint_refusal(const Endpoint& endpoint, const server::Request& request,
                                              std::string_view path) {
@@ -146,8 +191,9 @@ std::optional<GatewayError> endpoint_refusal(const Endpoint& endpoint, const ser
 }  // namespace
 
 ApiRouter::ApiRouter(std::shared_ptr<const ActiveState> state,
-                     std::shared_ptr<const observability::Telemetry> telemetry)
-    : state_(std::move(state)), telemetry_(std::move(telemetry)) {}
+                     std::shared_ptr<const observability::Telemetry> telemetry,
+                     std::shared_ptr<ledger::Accounting> accounting)
+    : state_(std::move(state)), telemetry_(std::move(telemetry)), accounting_(std::move(accounting)) {}
 
 server::Response ApiRouter::error_response(const GatewayError& error,
                                            std::string_view target) const {
@@ -229,9 +275,31 @@ awaitable<void> ApiRouter::handle(server::Exchange& exchange) {
     co_return;
   }
   observability::ActiveSpan span = start_request_span(*telemetry_, exchange, *call);
-  co_await serve_generation(exchange, *state, call->family, *call->model, std::move(call->body),
-                            *telemetry_, span);
+  if (!accounting_) {
+    co_await serve_generation(exchange, *state, call->family, *call->model, std::move(call->body),
+                              *telemetry_, span);
+    end_request_span(span, exchange.log());
+    co_return;
+  }
+
+  // Budgets are checked before any upstream call (api.md §4 step 7); the ledger row, spend and
+  // request log are written after the caller has its answer (step 9).
+  const auto& payloads = state->config->request_logging.payloads;
+  const bool capture = payloads.capture_mode == config::PayloadCaptureMode::kRedactedPayloads;
+  ledger::RequestRecord record = start_ledger_record(exchange, **key, *call, capture);
+  std::optional<ledger::BudgetAdmission> admission;
+  auto admitted = co_await accounting_->admit((*key)->principal, call->model->id);
+  if (!admitted) {
+    co_await respond_with_error(exchange, admitted.error());
+  } else {
+    admission = std::move(*admitted);
+    const GenerationLedger ledger{&record, capture, static_cast<std::size_t>(payloads.stream_max_events)};
+    co_await serve_generation(exchange, *state, call->family, *call->model, std::move(call->body),
+                              *telemetry_, span, ledger);
+  }
   end_request_span(span, exchange.log());
+  finish_ledger_record(record, exchange.log());
+  co_await accounting_->record(std::move(record), std::move(admission));
 }
 
 }  // namespace sluice::api

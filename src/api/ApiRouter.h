@@ -6,6 +6,7 @@
 #pragma once
 
 #include "api/ActiveState.h"
+#include "ledger/Accounting.h"
 #include "observability/Telemetry.h"
 #include "server/Exchange.h"
 #include "server/RequestHandler.h"
@@ -16,8 +17,11 @@ namespace sluice::api {
 
 class ApiRouter final : public server::RequestHandler {
  public:
+  // `accounting` (budgets, ledger, request logs) may be null: then nothing is admitted or recorded
+  // beyond the access log (tests of the data plane alone).
   ApiRouter(std::shared_ptr<const ActiveState> state,
-            std::shared_ptr<const observability::Telemetry> telemetry);
+            std::shared_ptr<const observability::Telemetry> telemetry,
+            std::shared_ptr<ledger::Accounting> accounting = nullptr);
 
   boost::asio::awaitable<void> handle(server::Exchange& exchange) override;
   server::Response error_response(const GatewayError& error,
@@ -26,6 +30,7 @@ class ApiRouter final : public server::RequestHandler {
  private:
   std::shared_ptr<const ActiveState> state_;
   std::shared_ptr<const observability::Telemetry> telemetry_;
+  std::shared_ptr<ledger::Accounting> accounting_;
 };
 
 }  // namespace sluice::api

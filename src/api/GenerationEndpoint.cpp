@@ -104,9 +104,22 @@ class OpenStream {
   observability::GatewayMetrics& metrics_;
 };
 
+// Keeps what the caller received for the request log: the whole body, or the stream's writes (each
+// write carries the events one upstream read produced), bounded by stream_max_events.
+void capture_stream_write(const GenerationLedger& ledger, const std::string& out) {
+  if (ledger.record == nullptr || !ledger.capture_response) return;
+  if (ledger.record->response_events.size() < ledger.max_stream_events) {
+    ledger.record->response_events.push_back(out);
+  } else {
+    ++ledger.record->response_events_omitted;
+  }
+}
+
 awaitable<void> stream_answer(server::Exchange& exchange, upstream::UpstreamResponse& response,
-                              streams::AnswerStream& answer, observability::GatewayMetrics& metrics) {
+                              streams::AnswerStream& answer, observability::GatewayMetrics& metrics,
+                              const GenerationLedger& ledger) {
   const OpenStream open_stream(metrics);
+  if (ledger.record != nullptr) ledger.record->streamed = true;
   std::string out;
   const auto head = stream_head();
   if (!co_await exchange.begin_stream(head)) {
@@ -132,6 +145,7 @@ awaitable<void> stream_answer(server::Exchange& exchange, upstream::UpstreamResp
       answer.feed(*piece, out);
     }
     if (!out.empty()) {
+      capture_stream_write(ledger, out);
       if (!co_await exchange.write_chunk(out)) {
         response.abort();
         co_return;
@@ -145,13 +159,15 @@ awaitable<void> stream_answer(server::Exchange& exchange, upstream::UpstreamResp
     }
   }
   record_usage(exchange.log(), answer.usage());
+  if (ledger.record != nullptr) ledger.record->usage = answer.usage();
   if (answer.error()) exchange.log().error_code = answer.error()->code;
   co_await exchange.end_stream();
 }
 
 awaitable<void> whole_answer(server::Exchange& exchange, upstream::UpstreamResponse& response,
                              streams::WireFormat wire, ApiFamily family,
-                             const streams::AnswerIdentity& identity) {
+                             const streams::AnswerIdentity& identity,
+                             const GenerationLedger& ledger) {
   auto body = co_await response.read_all(kMaxWholeBodyBytes);
   if (!body) {
     co_await respond_with_error(exchange, body.error());
@@ -163,6 +179,10 @@ awaitable<void> whole_answer(server::Exchange& exchange, upstream::UpstreamRespo
     co_return;
   }
   record_usage(exchange.log(), answer->usage);
+  if (ledger.record != nullptr) {
+    ledger.record->usage = answer->usage;
+    if (ledger.capture_response) ledger.record->response_body = answer->body;
+  }
 
   server::Response reply{http::status::ok, 11};
   const auto content_type = response.headers().find(http::field::content_type);
@@ -228,7 +248,8 @@ awaitable<AttemptResult> attempt_route(server::Exchange& exchange, const Gateway
                                        const json::object& body,
                                        const std::optional<SteadyClock::time_point>& deadline,
                                        const observability::Telemetry& telemetry,
-                                       observability::ActiveSpan& span) {
+                                       observability::ActiveSpan& span,
+                                       const GenerationLedger& ledger) {
   const auto& route = *chosen.route;
   const auto& provider = *chosen.provider;
   json::object attempt_body = body;
@@ -293,10 +314,10 @@ awaitable<AttemptResult> attempt_route(server::Exchange& exchange, const Gateway
   if (request->expects_event_stream) {
     const streams::StreamIdentity identity{model_id, created, std::string(exchange.request_id())};
     auto answer = streams::make_answer_stream(wire, family, identity);
-    co_await stream_answer(exchange, *response, *answer, *telemetry.metrics);
+    co_await stream_answer(exchange, *response, *answer, *telemetry.metrics, ledger);
   } else {
     const streams::AnswerIdentity identity{model_id, created, exchange.request_id()};
-    co_await whole_answer(exchange, *response, wire, family, identity);
+    co_await whole_answer(exchange, *response, wire, family, identity, ledger);
   }
   AttemptResult served;
   served.kind = AttemptResult::Kind::kServed;
@@ -324,7 +345,7 @@ void prepare_upstream_client(asio::io_context& io) { upstream_client_for(io); }
 awaitable<void> serve_generation(server::Exchange& exchange, const GatewayState& state,
                                  ApiFamily family, const config::ModelConfig& model,
                                  json::object body, const observability::Telemetry& telemetry,
-                                 observability::ActiveSpan& request_span) {
+                                 observability::ActiveSpan& request_span, GenerationLedger ledger) {
   const auto required = routing::required_capabilities(family, body);
   const config::RoutingPolicy& policy = state.config->routing_for(model);
   // plan_random() is per thread: fetched at each use, never held across a suspension.
@@ -373,8 +394,13 @@ awaitable<void> serve_generation(server::Exchange& exchange, const GatewayState&
       observability::ActiveSpan attempt_span =
           telemetry.tracer ? telemetry.tracer->start_child(request_span, "chat " + route_name)
                            : observability::ActiveSpan();
+      if (ledger.record != nullptr) {
+        ledger.record->provider = chosen.provider;
+        ledger.record->route = chosen.route;
+        ledger.record->route_name = route_name;
+      }
       AttemptResult result = co_await attempt_route(exchange, state, family, chosen, body, deadline,
-                                                    telemetry, attempt_span);
+                                                    telemetry, attempt_span, ledger);
       const auto elapsed =
           std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started);
       if (result.error && attempt_span.sampled()) {
