@@ -1,5 +1,6 @@
 #include "ledger/AlertMailer.h"
 
+#include "config/EnumNames.h"
 #include "ledger/BudgetWindow.h"
 #include "ledger/TimeZone.h"
 #include "store/StoreQueries.h"
@@ -22,18 +23,6 @@ namespace chr = std::chrono;
 store::UnixMillis now_ms() {
   return chr::duration_cast<chr::milliseconds>(chr::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string_view cadence_name(config::BudgetCadence cadence) {
-  switch (cadence) {
-    case config::BudgetCadence::kDaily:
-      return "daily";
-    case config::BudgetCadence::kWeekly:
-      return "weekly";
-    case config::BudgetCadence::kMonthly:
-      return "monthly";
-  }
-  return "monthly";
 }
 
 std::string local_minute(chr::local_seconds at) {
@@ -80,7 +69,7 @@ MailMessage render_alert_email(const PendingAlert& pending,
                                std::vector<std::string> recipients) {
   const store::BudgetAlertRecord& alert = pending.alert;
   const store::BudgetRecord& budget = *pending.budget;
-  const std::string_view cadence = cadence_name(budget.cadence);
+  const std::string_view cadence = config::to_string(budget.cadence);
   const std::string_view kind =
       budget.scope == store::BudgetScope::kServiceAccount ? "service account" : "user";
   const std::string models = budget.model_id ? "model " + *budget.model_id : "all models";

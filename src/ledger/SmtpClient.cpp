@@ -1,5 +1,6 @@
 #include "ledger/SmtpClient.h"
 
+#include "core/TlsClientContext.h"
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -492,15 +493,7 @@ asio::awaitable<error_code> SmtpSession::read_line(std::size_t& length) {
 }
 
 std::unique_ptr<asio::ssl::context> make_tls_context(const SmtpClientOptions& options) {
-  auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
-  if (SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION) != 1) {
-    throw boost::system::system_error(asio::error::invalid_argument, "TLS 1.2 cannot be required");
-  }
-  // The system trust store; OpenSSL reads SSL_CERT_FILE / SSL_CERT_DIR here when they are set.
-  context->set_default_verify_paths();
-  if (options.ca_file) context->load_verify_file(*options.ca_file);
-  context->set_verify_mode(asio::ssl::verify_peer);
-  return context;
+  return make_verifying_tls_client_context(options.ca_file);
 }
 
 Sent check_addresses(const MailMessage& message) {

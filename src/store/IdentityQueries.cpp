@@ -2,6 +2,8 @@
 #include "store/QuerySupport.h"
 #include "store/StoreQueries.h"
 
+#include "config/EnumNames.h"
+
 #include <fmt/format.h>
 
 #include <set>
@@ -197,7 +199,7 @@ Expected<std::int64_t> upsert_budget(StoreConnection& connection, const BudgetRe
   insert.bind(1, to_text(budget.scope));
   insert.bind(2, budget.principal_id);
   insert.bind(3, budget.model_id.value_or(""));  // '' is "every model" (see the schema)
-  insert.bind(4, detail::cadence_text(budget.cadence));
+  insert.bind(4, config::to_string(budget.cadence));
   insert.bind(5, budget.amount.units());
   insert.bind(6, budget.hard_limit);
   insert.bind(7, budget.timezone);

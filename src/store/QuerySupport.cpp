@@ -4,18 +4,6 @@
 
 namespace sluice::store::detail {
 
-std::string_view cadence_text(config::BudgetCadence cadence) {
-  switch (cadence) {
-    case config::BudgetCadence::kDaily:
-      return "daily";
-    case config::BudgetCadence::kWeekly:
-      return "weekly";
-    case config::BudgetCadence::kMonthly:
-      return "monthly";
-  }
-  return "monthly";
-}
-
 PrincipalKind principal_kind_from(std::string_view text) {
   return text == "user" ? PrincipalKind::kUser : PrincipalKind::kServiceAccount;
 }

@@ -12,7 +12,6 @@
 
 namespace sluice::store::detail {
 
-std::string_view cadence_text(config::BudgetCadence cadence);
 PrincipalKind principal_kind_from(std::string_view text);
 
 // Runs `statement` and reads column 0 of its first row as an integer, then resets it; nullopt when
