@@ -1,5 +1,6 @@
 #include "store/StoreConnection.h"
 
+#include <string>
 #include <utility>
 
 namespace sluice::store {
@@ -30,27 +31,46 @@ Status StoreStatement::run() {
   }
 }
 
+namespace {
+
+std::string savepoint_name(int depth) { return "sluice_savepoint_" + std::to_string(depth); }
+
+}  // namespace
+
 Expected<StoreTransaction> StoreTransaction::begin(StoreConnection& connection) {
-  if (auto started = connection.begin(); !started) return started.error();
-  return StoreTransaction(connection);
+  const int depth = connection.transaction_depth_ + 1;
+  auto started = depth == 1 ? connection.begin()
+                            : connection.execute_script("SAVEPOINT " + savepoint_name(depth));
+  if (!started) return started.error();
+  connection.transaction_depth_ = depth;
+  return StoreTransaction(connection, depth);
 }
 
 StoreTransaction::StoreTransaction(StoreTransaction&& other) noexcept
-    : connection_(std::exchange(other.connection_, nullptr)) {}
+    : connection_(std::exchange(other.connection_, nullptr)), depth_(other.depth_) {}
 
 StoreTransaction::~StoreTransaction() {
   // A failed rollback leaves nothing to do here: the connection reports itself unhealthy, or the
   // next begin() fails loudly.
-  if (connection_ != nullptr) (void)connection_->rollback();
+  if (connection_ != nullptr) (void)finish(*std::exchange(connection_, nullptr), false);
 }
 
 Status StoreTransaction::commit() {
   StoreConnection* connection = std::exchange(connection_, nullptr);
-  auto committed = connection->commit();
+  auto committed = finish(*connection, true);
   // A failed COMMIT may leave the transaction open (SQLite: SQLITE_BUSY); end it so the
   // connection is usable for the next job.
-  if (!committed) (void)connection->rollback();
+  if (!committed) (void)finish(*connection, false);
   return committed;
+}
+
+Status StoreTransaction::finish(StoreConnection& connection, bool keep) {
+  connection.transaction_depth_ = depth_ - 1;
+  if (depth_ == 1) return keep ? connection.commit() : connection.rollback();
+  const std::string name = savepoint_name(depth_);
+  // Rolling back to a savepoint leaves it open; releasing it ends this level either way.
+  if (keep) return connection.execute_script("RELEASE SAVEPOINT " + name);
+  return connection.execute_script("ROLLBACK TO SAVEPOINT " + name + "; RELEASE SAVEPOINT " + name);
 }
 
 }  // namespace sluice::store

@@ -97,9 +97,17 @@ class StoreConnection {
   // False once the session is known to be broken (a dropped Postgres connection), so the executor
   // opens a new one instead of failing every later job.
   virtual bool healthy() const = 0;
+
+ private:
+  friend class StoreTransaction;
+  int transaction_depth_ = 0;  // open StoreTransactions on this connection
 };
 
 // A transaction for one scope: rolled back on destruction unless commit() succeeded.
+//
+// Transactions nest: one begun while another is open on the same connection is a SAVEPOINT, so an
+// operation that is atomic on its own (upsert_api_key) is also part of a larger whole when a
+// caller (seeding) wraps several operations in one transaction.
 class StoreTransaction {
  public:
   static Expected<StoreTransaction> begin(StoreConnection& connection);
@@ -113,8 +121,13 @@ class StoreTransaction {
   Status commit();
 
  private:
-  explicit StoreTransaction(StoreConnection& connection) : connection_(&connection) {}
+  StoreTransaction(StoreConnection& connection, int depth)
+      : connection_(&connection), depth_(depth) {}
+  // Ends this level: COMMIT / RELEASE when `keep`, ROLLBACK (TO SAVEPOINT) otherwise.
+  Status finish(StoreConnection& connection, bool keep);
+
   StoreConnection* connection_;  // null once committed, rolled back or moved from
+  int depth_;                    // 1 for the outermost transaction, more for a savepoint
 };
 
 }  // namespace sluice::store
