@@ -159,6 +159,13 @@ CREATE TABLE request_log_payloads (
 );
 )sql";
 
+// Schema v2: a user's status. Seeding creates the users the config lists as `invited` (the
+// reference's rule); they become `active` at their first login. Rows from before v2 predate
+// invitations and were usable, hence the default.
+constexpr std::string_view kSchemaV2 = R"sql(
+ALTER TABLE users ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+)sql";
+
 // AUTOINCREMENT keeps SQLite from reusing the id of a deleted newest row, as Postgres identities
 // never do: an id in a log line names one key or user forever.
 constexpr std::string_view kSqliteAutoId = "INTEGER PRIMARY KEY AUTOINCREMENT";
@@ -232,6 +239,7 @@ const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "identity, keys, budgets, usage ledger, budget alerts, request logs",
        with_auto_id(kSchemaV1, kSqliteAutoId), with_auto_id(kSchemaV1, kPostgresAutoId)},
+      {2, "users.status (invited | active)", std::string(kSchemaV2), std::string(kSchemaV2)},
   };
   return all;
 }
