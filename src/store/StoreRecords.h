@@ -48,8 +48,10 @@ struct UserRecord {
   std::optional<std::string> team_id;
   std::optional<std::string> team_role;  // owner | admin | member
   bool request_logging_enabled = true;
-  std::string status = "invited";  // invited | active; kept from the first insert, like created_at
   UnixMillis created_at = 0;  // kept from the first insert when the user is updated
+  // invited | active; kept from the first insert, like created_at. (Last, so positional
+  // initializers written before it existed still mean what they meant.)
+  std::string status = "invited";
 };
 
 struct ApiKeyRecord {
