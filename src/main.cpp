@@ -2,7 +2,11 @@
 //   sluice serve --config FILE          run the gateway
 //   sluice check-config --config FILE   validate a configuration and summarise it
 //   sluice keys generate                print a new gateway API key
+//   sluice migrate --config FILE        bring the database's schema up to date
+//   sluice seed --config FILE           migrate, then seed the config's identities (docs/identity.md)
 #include "access/ApiKeyMint.h"
+#include "access/IdentitySeeder.h"
+#include "access/KeySecretCipher.h"
 #include "api/AdminRouter.h"
 #include "api/ApiRouter.h"
 #include "api/ConfigReload.h"
@@ -23,6 +27,8 @@
 #include "observability/RequestMetrics.h"
 #include "observability/Telemetry.h"
 #include "server/HttpServer.h"
+#include "store/Migrations.h"
+#include "store/Store.h"
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -90,6 +96,57 @@ int check_config(const std::string& path, const std::string& format) {
     return 1;
   }
   std::cout << config::summary_text(*result.config);
+  return 0;
+}
+
+// The configured database with its migrations applied, or nullptr after printing why not.
+std::unique_ptr<store::Store> open_store(const std::string& path,
+                                         std::shared_ptr<const config::GatewayConfig>& config) {
+  const auto result = config::load_config_file(path);
+  if (!result.ok()) {
+    print_diagnostics(result, std::cerr);
+    std::cerr << "invalid gateway configuration: " << result.errors.size() << " error(s) in " << path
+              << '\n';
+    return nullptr;
+  }
+  config = result.config;
+  auto opened = store::Store::open(config->database);
+  if (!opened) {
+    std::cerr << "cannot open the database: " << opened.error().message << '\n';
+    return nullptr;
+  }
+  return std::move(*opened);
+}
+
+int migrate(const std::string& path) {
+  std::shared_ptr<const config::GatewayConfig> config;
+  const auto database = open_store(path, config);
+  if (!database) return 1;
+  const auto version = database->executor().run_sync<std::int64_t>(
+      [](store::StoreConnection& connection) { return store::schema_version(connection); });
+  if (!version) {
+    std::cerr << "cannot read the schema version: " << version.error().message << '\n';
+    return 1;
+  }
+  std::cout << "schema version " << *version << '\n';
+  return 0;
+}
+
+int seed(const std::string& path) {
+  std::shared_ptr<const config::GatewayConfig> config;
+  const auto database = open_store(path, config);
+  if (!database) return 1;
+  const auto cipher = access::KeySecretCipher::from_environment();
+  if (!cipher) {
+    std::cerr << cipher.error().message << '\n';
+    return 1;
+  }
+  const auto summary = access::seed_identities(*config, *database, *cipher);
+  if (!summary) {
+    std::cerr << "seeding failed: " << summary.error().message << '\n';
+    return 1;
+  }
+  std::cout << "seeded: " << summary->to_string() << '\n';
   return 0;
 }
 
@@ -299,9 +356,18 @@ int main(int argc, char** argv) {
   auto* generate_command = keys_command->add_subcommand(
       "generate", "Print a new gateway API key (gwk_<public_id>.<secret>)");
 
+  auto* migrate_command = app.add_subcommand("migrate", "Apply database migrations");
+  migrate_command->add_option("-c,--config", config_path, "Configuration file (YAML)")->required();
+
+  auto* seed_command =
+      app.add_subcommand("seed", "Apply migrations and seed teams, accounts, users, keys, budgets");
+  seed_command->add_option("-c,--config", config_path, "Configuration file (YAML)")->required();
+
   CLI11_PARSE(app, argc, argv);
   if (serve_command->parsed()) return serve(config_path);
   if (check_command->parsed()) return check_config(config_path, check_format);
+  if (migrate_command->parsed()) return migrate(config_path);
+  if (seed_command->parsed()) return seed(config_path);
   if (generate_command->parsed()) {
     std::cout << access::mint_api_key() << '\n';
     return 0;

@@ -5,6 +5,29 @@
 #include <spdlog/spdlog.h>
 
 namespace sluice::access {
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// api_keys.secret_hash is lower-case hex (to_hex); nullopt for anything else.
+std::optional<Sha256Digest> sha256_from_hex(std::string_view hex) {
+  Sha256Digest digest{};
+  if (hex.size() != digest.size() * 2) return std::nullopt;
+  for (std::size_t i = 0; i < digest.size(); ++i) {
+    const int high = hex_value(hex[2 * i]);
+    const int low = hex_value(hex[2 * i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    digest[i] = static_cast<std::uint8_t>(high * 16 + low);
+  }
+  return digest;
+}
+
+}  // namespace
 
 bool CallerKey::may_use(const config::ModelConfig& model) const {
   if (!granted_models.empty() && !granted_models.contains(model.id)) return false;
@@ -45,6 +68,30 @@ CallerKeyRegistry CallerKeyRegistry::from_config(const config::GatewayConfig& co
   return registry;
 }
 
+CallerKeyRegistry CallerKeyRegistry::from_rows(const std::vector<store::CallerKeyRecord>& rows) {
+  CallerKeyRegistry registry;
+  for (const auto& row : rows) {
+    const auto hash = sha256_from_hex(row.key.secret_hash);
+    if (!hash) {
+      spdlog::warn("api key {} has a malformed secret hash and cannot authenticate", row.key.public_id);
+      continue;
+    }
+    CallerKey key;
+    key.public_id = row.key.public_id;
+    key.name = row.key.owner.id + "/" + row.key.config_key_id.value_or(row.key.name);
+    key.secret_hash = *hash;
+    const bool user = row.key.owner.kind == store::PrincipalKind::kUser;
+    key.principal = Principal{user ? PrincipalKind::kUser : PrincipalKind::kServiceAccount,
+                              row.key.owner.id, row.owner_team.value_or("")};
+    key.granted_models.insert(row.key.granted_models.begin(), row.key.granted_models.end());
+    key.store_id = row.key.id;
+    key.revoked = row.key.revoked();
+    key.owner_exists = row.owner_exists;
+    registry.by_public_id_.emplace(key.public_id, std::move(key));
+  }
+  return registry;
+}
+
 Expected<const CallerKey*> CallerKeyRegistry::authenticate(std::string_view presented_key) const {
   const auto parsed = config::parse_api_key(presented_key);
   if (!parsed) {
@@ -57,6 +104,14 @@ Expected<const CallerKey*> CallerKeyRegistry::authenticate(std::string_view pres
   }
   if (!constant_time_equal(sha256(parsed->secret), found->second.secret_hash)) {
     return GatewayError::authentication("api_key_secret_mismatch", "API key secret does not match");
+  }
+  // Checked after the secret, so only the key's holder learns that it was revoked.
+  if (found->second.revoked) {
+    return GatewayError::authentication("api_key_revoked", "API key has been revoked");
+  }
+  if (!found->second.owner_exists) {
+    return GatewayError{500, "authentication_error", "api_key_owner_invalid", std::nullopt,
+                        "API key owner is invalid"};
   }
   return &found->second;
 }

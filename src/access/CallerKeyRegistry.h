@@ -3,15 +3,18 @@
 // Keys have the form gwk_<public_id>.<secret>. The registry is indexed by public id and keeps only
 // the SHA-256 of each secret: a key's secret is 16+ random characters, far beyond brute force, so a
 // slow password hash would only cost latency (see docs/security.md). A presented secret is hashed
-// and compared in constant time. Built once per configuration and immutable afterwards, so lookups
-// on the request path take no lock and do no I/O.
+// and compared in constant time. Built once (from the config, or from the store's rows by
+// KeyDirectory) and immutable afterwards, so lookups on the request path take no lock and do no I/O.
 #pragma once
 
 #include "config/GatewayConfig.h"
 #include "core/Digest.h"
 #include "core/Expected.h"
+#include "store/StoreRecords.h"
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -36,6 +39,9 @@ struct CallerKey {
   Principal principal;
   // Model ids this key was granted. Empty means every model the principal may see.
   std::unordered_set<std::string> granted_models;
+  std::optional<std::int64_t> store_id;  // api_keys.id, for the ledger; none for config-only keys
+  bool revoked = false;                  // kept so a revoked key is told apart from an unknown one
+  bool owner_exists = true;              // false: the owner's row is gone (a store inconsistency)
 
   // Grants and allowlists for one gateway model id (an alias is checked as itself: alias
   // authorization is independent of its target, as the reference specifies).
@@ -47,6 +53,8 @@ class CallerKeyRegistry {
   // Keys of service_accounts[].keys[] that carry a `value`. Keys with auto_create and no value are
   // minted and stored by the store; they are not usable without it.
   static CallerKeyRegistry from_config(const config::GatewayConfig& config);
+  // Every key in the store (store::queries::list_caller_keys), revoked ones included.
+  static CallerKeyRegistry from_rows(const std::vector<store::CallerKeyRecord>& rows);
 
   // The key's owner, or the 401 the reference's table gives for why not.
   Expected<const CallerKey*> authenticate(std::string_view presented_key) const;

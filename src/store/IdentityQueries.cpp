@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <set>
+#include <unordered_map>
 
 namespace sluice::store::queries {
 namespace {
@@ -14,6 +15,11 @@ namespace {
 constexpr std::string_view kKeyColumns =
     "id, public_id, secret_hash, name, owner_kind, owner_id, config_key_id, encrypted_secret,"
     " created_at, revoked_at, last_used_at";
+
+// The same columns, qualified for a query that joins api_keys as `k`.
+constexpr std::string_view kQualifiedKeyColumns =
+    "k.id, k.public_id, k.secret_hash, k.name, k.owner_kind, k.owner_id, k.config_key_id,"
+    " k.encrypted_secret, k.created_at, k.revoked_at, k.last_used_at";
 
 ApiKeyRecord read_key(const StoreStatement& row) {
   ApiKeyRecord key;
@@ -106,7 +112,7 @@ Status upsert_service_account(StoreConnection& connection, const ServiceAccountR
 Expected<std::int64_t> upsert_user(StoreConnection& connection, const UserRecord& user) {
   auto statement = connection.prepare(
       "INSERT INTO users (email, name, auth_mode, global_role, team_id, team_role,"
-      " request_logging_enabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+      " request_logging_enabled, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
       " ON CONFLICT (email) DO UPDATE SET name = excluded.name, auth_mode = excluded.auth_mode,"
       " global_role = excluded.global_role, team_id = excluded.team_id,"
       " team_role = excluded.team_role, request_logging_enabled = excluded.request_logging_enabled"
@@ -120,8 +126,37 @@ Expected<std::int64_t> upsert_user(StoreConnection& connection, const UserRecord
   insert.bind(5, user.team_id);
   insert.bind(6, user.team_role);
   insert.bind(7, user.request_logging_enabled);
-  insert.bind(8, user.created_at);
+  insert.bind(8, user.status);
+  insert.bind(9, user.created_at);
   return detail::required_int64(insert, "upsert user");
+}
+
+Expected<std::optional<UserRecord>> find_user(StoreConnection& connection, std::string_view email) {
+  auto statement = connection.prepare(
+      "SELECT id, email, name, auth_mode, global_role, team_id, team_role,"
+      " request_logging_enabled, status, created_at FROM users WHERE email = ?");
+  if (!statement) return statement.error();
+  StoreStatement& select = **statement;
+  select.bind(1, email);
+  auto row = select.step();
+  if (!row) return row.error();
+  if (!*row) {
+    select.reset();
+    return std::optional<UserRecord>();
+  }
+  UserRecord user;
+  user.id = select.column_int64(0);
+  user.email = select.column_text(1);
+  user.name = select.column_text(2);
+  user.auth_mode = select.column_text(3);
+  user.global_role = select.column_text(4);
+  user.team_id = select.column_optional_text(5);
+  user.team_role = select.column_optional_text(6);
+  user.request_logging_enabled = select.column_bool(7);
+  user.status = select.column_text(8);
+  user.created_at = select.column_int64(9);
+  select.reset();
+  return std::optional<UserRecord>(std::move(user));
 }
 
 Expected<std::int64_t> upsert_api_key(StoreConnection& connection, const ApiKeyRecord& key) {
@@ -185,6 +220,46 @@ Expected<std::vector<ApiKeyRecord>> list_api_keys(StoreConnection& connection,
   (*statement)->bind(1, to_text(owner.kind));
   (*statement)->bind(2, owner.id);
   return read_keys(connection, **statement);
+}
+
+Expected<std::vector<CallerKeyRecord>> list_caller_keys(StoreConnection& connection) {
+  // Owners join by kind: a service account by id, a user by email (the user's principal id).
+  const std::string sql = fmt::format(
+      "SELECT {}, CASE WHEN sa.id IS NOT NULL OR u.id IS NOT NULL THEN 1 ELSE 0 END,"
+      " COALESCE(sa.team_id, u.team_id)"
+      " FROM api_keys k"
+      " LEFT JOIN service_accounts sa ON k.owner_kind = 'service_account' AND sa.id = k.owner_id"
+      " LEFT JOIN users u ON k.owner_kind = 'user' AND u.email = k.owner_id"
+      " ORDER BY k.id",
+      kQualifiedKeyColumns);
+  auto keys = connection.prepare(sql);
+  if (!keys) return keys.error();
+  std::vector<CallerKeyRecord> records;
+  std::unordered_map<std::int64_t, std::size_t> index_of;
+  while (true) {
+    auto row = (*keys)->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    CallerKeyRecord record;
+    record.key = read_key(**keys);
+    record.owner_exists = (*keys)->column_bool(11);
+    record.owner_team = (*keys)->column_optional_text(12);
+    index_of.emplace(record.key.id, records.size());
+    records.push_back(std::move(record));
+  }
+  auto grants = connection.prepare(
+      "SELECT api_key_id, model_id FROM api_key_models ORDER BY api_key_id, model_id");
+  if (!grants) return grants.error();
+  while (true) {
+    auto row = (*grants)->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    const auto found = index_of.find((*grants)->column_int64(0));
+    if (found != index_of.end()) {
+      records[found->second].key.granted_models.push_back((*grants)->column_text(1));
+    }
+  }
+  return records;
 }
 
 Expected<std::int64_t> upsert_budget(StoreConnection& connection, const BudgetRecord& budget) {

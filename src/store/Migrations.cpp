@@ -172,6 +172,13 @@ CREATE INDEX budget_alerts_undelivered ON budget_alerts (id)
   WHERE delivered_at IS NULL AND abandoned_at IS NULL;
 )sql";
 
+// v3: a user's status. Seeding creates the users the config lists as `invited` (the reference's
+// rule); they become `active` at their first login. Rows from before v3 predate invitations and
+// were usable, hence the default.
+constexpr std::string_view kSchemaV3 = R"sql(
+ALTER TABLE users ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+)sql";
+
 // AUTOINCREMENT keeps SQLite from reusing the id of a deleted newest row, as Postgres identities
 // never do: an id in a log line names one key or user forever.
 constexpr std::string_view kSqliteAutoId = "INTEGER PRIMARY KEY AUTOINCREMENT";
@@ -246,6 +253,7 @@ const std::vector<Migration>& migrations() {
       {1, "identity, keys, budgets, usage ledger, budget alerts, request logs",
        with_auto_id(kSchemaV1, kSqliteAutoId), with_auto_id(kSchemaV1, kPostgresAutoId)},
       {2, "budget alert delivery attempts", std::string(kSchemaV2), std::string(kSchemaV2)},
+      {3, "users.status (invited | active)", std::string(kSchemaV3), std::string(kSchemaV3)},
   };
   return all;
 }

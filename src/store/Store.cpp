@@ -86,6 +86,11 @@ Store::Async<std::vector<ApiKeyRecord>> Store::list_api_keys(Principal owner) {
       [owner = std::move(owner)](StoreConnection& c) { return queries::list_api_keys(c, owner); });
 }
 
+Store::Async<std::vector<CallerKeyRecord>> Store::list_caller_keys() {
+  return executor_->run<std::vector<CallerKeyRecord>>(
+      [](StoreConnection& c) { return queries::list_caller_keys(c); });
+}
+
 Store::Async<std::int64_t> Store::upsert_budget(BudgetRecord budget) {
   return executor_->run<std::int64_t>([budget = std::move(budget)](StoreConnection& c) {
     return queries::upsert_budget(c, budget);
@@ -115,6 +120,16 @@ Expected<std::int64_t> Store::upsert_api_key_sync(const ApiKeyRecord& key) {
 Expected<std::vector<ApiKeyRecord>> Store::list_api_keys_sync(const Principal& owner) {
   return executor_->run_sync<std::vector<ApiKeyRecord>>(
       [&owner](StoreConnection& c) { return queries::list_api_keys(c, owner); });
+}
+
+Expected<std::optional<UserRecord>> Store::find_user_sync(const std::string& email) {
+  return executor_->run_sync<std::optional<UserRecord>>(
+      [&email](StoreConnection& c) { return queries::find_user(c, email); });
+}
+
+Expected<std::vector<CallerKeyRecord>> Store::list_caller_keys_sync() {
+  return executor_->run_sync<std::vector<CallerKeyRecord>>(
+      [](StoreConnection& c) { return queries::list_caller_keys(c); });
 }
 
 Expected<std::int64_t> Store::upsert_budget_sync(const BudgetRecord& budget) {

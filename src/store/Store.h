@@ -46,6 +46,7 @@ class Store {
   Async<std::optional<ApiKeyRecord>> find_api_key(std::string public_id);
   Async<bool> revoke_api_key(std::int64_t key_id, UnixMillis at);
   Async<std::vector<ApiKeyRecord>> list_api_keys(Principal owner);
+  Async<std::vector<CallerKeyRecord>> list_caller_keys();
   Async<std::int64_t> upsert_budget(BudgetRecord budget);
 
   Status upsert_team_sync(const TeamRecord& team);
@@ -53,6 +54,8 @@ class Store {
   Expected<std::int64_t> upsert_user_sync(const UserRecord& user);
   Expected<std::int64_t> upsert_api_key_sync(const ApiKeyRecord& key);
   Expected<std::vector<ApiKeyRecord>> list_api_keys_sync(const Principal& owner);
+  Expected<std::optional<UserRecord>> find_user_sync(const std::string& email);
+  Expected<std::vector<CallerKeyRecord>> list_caller_keys_sync();
   Expected<std::int64_t> upsert_budget_sync(const BudgetRecord& budget);
 
   // --- accounting

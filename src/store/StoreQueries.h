@@ -21,8 +21,10 @@ namespace sluice::store::queries {
 
 Status upsert_team(StoreConnection& connection, const TeamRecord& team);
 Status upsert_service_account(StoreConnection& connection, const ServiceAccountRecord& account);
-// By email; returns the user's id. created_at is kept from the first insert.
+// By email; returns the user's id. created_at and status are kept from the first insert.
 Expected<std::int64_t> upsert_user(StoreConnection& connection, const UserRecord& user);
+// The user with this (lower-cased) email; nullopt when there is none.
+Expected<std::optional<UserRecord>> find_user(StoreConnection& connection, std::string_view email);
 
 // With a config_key_id: inserts, or updates the key the owner already has under that id (its
 // public id, hash, name and secret; created_at and revoked_at stay). Without one: inserts a new
@@ -37,6 +39,10 @@ Expected<bool> revoke_api_key(StoreConnection& connection, std::int64_t key_id, 
 // The owner's keys, oldest first, with their grants.
 Expected<std::vector<ApiKeyRecord>> list_api_keys(StoreConnection& connection,
                                                   const Principal& owner);
+
+// Every key, revoked or not, with its grants and its owner's team: what KeyDirectory indexes.
+// Three queries, whatever the number of keys, so a periodic refresh stays cheap.
+Expected<std::vector<CallerKeyRecord>> list_caller_keys(StoreConnection& connection);
 
 // By (scope, principal, model); returns the budget's id.
 Expected<std::int64_t> upsert_budget(StoreConnection& connection, const BudgetRecord& budget);

@@ -24,7 +24,7 @@ std::string_view to_text(PrincipalKind kind);  // "user" | "service_account"
 
 struct Principal {
   PrincipalKind kind = PrincipalKind::kServiceAccount;
-  std::string id;  // service account id, or user id in decimal
+  std::string id;  // service account id, or the user's lower-cased email (docs/identity.md)
   friend bool operator==(const Principal&, const Principal&) = default;
 };
 
@@ -49,6 +49,9 @@ struct UserRecord {
   std::optional<std::string> team_role;  // owner | admin | member
   bool request_logging_enabled = true;
   UnixMillis created_at = 0;  // kept from the first insert when the user is updated
+  // invited | active; kept from the first insert, like created_at. (Last, so positional
+  // initializers written before it existed still mean what they meant.)
+  std::string status = "invited";
 };
 
 struct ApiKeyRecord {
@@ -65,6 +68,13 @@ struct ApiKeyRecord {
   std::vector<std::string> granted_models;  // sorted; empty: every model the owner may use
 
   bool revoked() const { return revoked_at.has_value(); }
+};
+
+// A key as the request path needs it (KeyDirectory): the key, its grants, and its owner's team.
+struct CallerKeyRecord {
+  ApiKeyRecord key;
+  bool owner_exists = false;               // false: the owning user / service account row is gone
+  std::optional<std::string> owner_team;  // the owner's team; nullopt when it has none
 };
 
 enum class BudgetScope { kUser, kUserModel, kServiceAccount };
