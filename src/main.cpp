@@ -5,6 +5,7 @@
 //   sluice migrate --config FILE        bring the database's schema up to date
 //   sluice seed --config FILE           migrate, then seed the config's identities (docs/identity.md)
 #include "access/ApiKeyMint.h"
+#include "access/KeyDirectory.h"
 #include "access/IdentitySeeder.h"
 #include "access/KeySecretCipher.h"
 #include "api/AdminRouter.h"
@@ -44,6 +45,7 @@
 #include <functional>
 #include <iostream>
 #include <thread>
+#include <utility>
 
 namespace {
 
@@ -215,6 +217,26 @@ int serve(const std::string& path) {
     return 1;
   }
   std::shared_ptr<store::Store> store = std::move(*opened);
+
+  // Teams, service accounts, users, keys and budgets from the file into the store (upserts; rows
+  // the file does not list are left alone), then the store's keys as the ones callers may use.
+  const auto cipher = access::KeySecretCipher::from_environment();
+  if (!cipher) {
+    spdlog::error("{}", cipher.error().message);
+    return 1;
+  }
+  if (const auto seeded = access::seed_identities(*result.config, *store, *cipher); !seeded) {
+    spdlog::error("seeding identities from {} failed: {}", path, seeded.error().message);
+    return 1;
+  } else {
+    spdlog::info("identities seeded: {}", seeded->to_string());
+  }
+  auto key_directory = std::make_shared<access::KeyDirectory>(*store);
+  if (const auto loaded = key_directory->refresh(); !loaded) {
+    spdlog::error("cannot load caller keys from the database: {}", loaded.error().message);
+    return 1;
+  }
+
   auto catalog = ledger::load_price_catalog();
   if (!catalog) {
     spdlog::error("{}", catalog.error().message);
@@ -227,7 +249,8 @@ int serve(const std::string& path) {
   ledger::LogPurge log_purge(*store, result.config->request_logging.purge);
   log_purge.start();
 
-  auto router = std::make_shared<api::ApiRouter>(active, telemetry.telemetry, accounting);
+  auto router = std::make_shared<api::ApiRouter>(active, telemetry.telemetry, accounting,
+                                                 key_directory);
   auto access_log = observability::AccessLog::to_stdout();
   metrics->set_queue_depth_source("access_log", [access_log] { return access_log->queue_depth(); });
   const std::function<std::string()> render_metrics = [metrics] {
@@ -240,9 +263,20 @@ int serve(const std::string& path) {
   std::signal(SIGPIPE, SIG_IGN);
 
   // Credential prefetches run on the signal thread, for the first state and each reloaded one.
-  // Each new state's credential caches report their refreshes and start loading at once.
-  const auto prefetch_all = [&signal_io,
-                             metrics](const std::shared_ptr<const api::GatewayState>& loaded) {
+  // Each new state's credential caches report their refreshes and start loading at once; a
+  // reloaded file's identities are seeded and its keys take effect (this runs on the signal or
+  // admin thread, never an I/O thread).
+  const auto prefetch_all = [&signal_io, metrics, store, key_directory, &cipher,
+                             first = std::make_shared<bool>(true)](
+                                const std::shared_ptr<const api::GatewayState>& loaded) {
+    if (!std::exchange(*first, false)) {
+      if (const auto seeded = access::seed_identities(*loaded->config, *store, *cipher); !seeded) {
+        spdlog::error("config reload: seeding identities failed: {}", seeded.error().message);
+      }
+      if (const auto refreshed = key_directory->refresh(); !refreshed) {
+        spdlog::error("config reload: caller keys not refreshed: {}", refreshed.error().message);
+      }
+    }
     for (const auto& [provider_id, cache] : loaded->credential_caches()) {
       cache->set_refresh_observer([metrics, provider = provider_id](bool ok) {
         metrics->record_credential_refresh(provider, ok ? "success" : "failure");
@@ -292,6 +326,8 @@ int serve(const std::string& path) {
   }
 
   prefetch_all(state);
+  // Keys created or revoked by another instance (or the admin API) arrive within this interval.
+  key_directory->start_periodic_refresh(signal_io, std::chrono::seconds(30));
   // SIGHUP reloads the configuration and keeps serving; SIGINT / SIGTERM drain and stop.
   int received = 0;
   std::function<void(const boost::system::error_code&, int)> on_signal =
@@ -326,6 +362,7 @@ int serve(const std::string& path) {
   if (!accounting->shutdown(std::chrono::steady_clock::now() + std::chrono::seconds(10))) {
     spdlog::error("some ledger rows could not be written before shutdown (see the errors above)");
   }
+  key_directory->stop();
   log_purge.shutdown();
   alert_mailer.shutdown();
   if (telemetry.exporter) telemetry.exporter->shutdown(std::chrono::seconds(5));

@@ -29,12 +29,12 @@ server::Response json_response(http::status status, std::string body) {
 }
 
 // The key that authenticated the request, or the 401 to answer.
-Expected<const access::CallerKey*> authenticate(const GatewayState& state,
+Expected<const access::CallerKey*> authenticate(const access::CallerKeyRegistry& keys,
                                                 const server::Exchange& exchange,
                                                 access::CredentialHeaders accepted) {
   const auto presented = access::presented_api_key(exchange.request(), accepted);
   if (!presented) return presented.error();
-  return state.caller_keys.authenticate(*presented);
+  return keys.authenticate(*presented);
 }
 
 // The model a caller named, if this key may use it: unknown ids are 404, ungranted ones 403.
@@ -192,8 +192,12 @@ std::optional<GatewayError> endpoint_refusal(const Endpoint& endpoint, const ser
 
 ApiRouter::ApiRouter(std::shared_ptr<const ActiveState> state,
                      std::shared_ptr<const observability::Telemetry> telemetry,
-                     std::shared_ptr<ledger::Accounting> accounting)
-    : state_(std::move(state)), telemetry_(std::move(telemetry)), accounting_(std::move(accounting)) {}
+                     std::shared_ptr<ledger::Accounting> accounting,
+                     std::shared_ptr<const access::KeyDirectory> keys)
+    : state_(std::move(state)),
+      telemetry_(std::move(telemetry)),
+      accounting_(std::move(accounting)),
+      keys_(std::move(keys)) {}
 
 server::Response ApiRouter::error_response(const GatewayError& error,
                                            std::string_view target) const {
@@ -242,7 +246,10 @@ awaitable<void> ApiRouter::handle(server::Exchange& exchange) {
   const auto accepted = endpoint.kind == EndpointKind::kMessages
                             ? access::CredentialHeaders::kBearerOrXApiKey
                             : access::CredentialHeaders::kBearerOnly;
-  const auto key = authenticate(*state, exchange, accepted);
+  // The key snapshot is held for the whole request: the CallerKey points into it.
+  const std::shared_ptr<const access::CallerKeyRegistry> stored_keys =
+      keys_ ? keys_->current() : nullptr;
+  const auto key = authenticate(stored_keys ? *stored_keys : state->caller_keys, exchange, accepted);
   if (!key) {
     co_await respond_with_error(exchange, key.error());
     co_return;

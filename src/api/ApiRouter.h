@@ -5,6 +5,7 @@
 // renders every failure once, as the caller's dialect writes errors.
 #pragma once
 
+#include "access/KeyDirectory.h"
 #include "api/ActiveState.h"
 #include "ledger/Accounting.h"
 #include "observability/Telemetry.h"
@@ -19,9 +20,12 @@ class ApiRouter final : public server::RequestHandler {
  public:
   // `accounting` (budgets, ledger, request logs) may be null: then nothing is admitted or recorded
   // beyond the access log (tests of the data plane alone).
+  // `keys` (the store's keys, refreshed in the background) may be null: then the keys the
+  // configuration carries are the ones accepted (tests of the data plane alone).
   ApiRouter(std::shared_ptr<const ActiveState> state,
             std::shared_ptr<const observability::Telemetry> telemetry,
-            std::shared_ptr<ledger::Accounting> accounting = nullptr);
+            std::shared_ptr<ledger::Accounting> accounting = nullptr,
+            std::shared_ptr<const access::KeyDirectory> keys = nullptr);
 
   boost::asio::awaitable<void> handle(server::Exchange& exchange) override;
   server::Response error_response(const GatewayError& error,
@@ -31,6 +35,7 @@ class ApiRouter final : public server::RequestHandler {
   std::shared_ptr<const ActiveState> state_;
   std::shared_ptr<const observability::Telemetry> telemetry_;
   std::shared_ptr<ledger::Accounting> accounting_;
+  std::shared_ptr<const access::KeyDirectory> keys_;
 };
 
 }  // namespace sluice::api
