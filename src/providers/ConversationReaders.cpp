@@ -489,17 +489,29 @@ void read_chat_message(FieldReader& reader, const json::object& message, const s
   }
 }
 
+// Walks an array of objects: `visit(object, path)` for each element (path `base`[i]) until the
+// reader fails; an element that is not an object fails the reader and ends the walk.
+template <typename Visit>
+void for_each_object(FieldReader& reader, const json::array& array, std::string_view base,
+                     Visit&& visit) {
+  for (std::size_t i = 0; i < array.size() && !reader.failed(); ++i) {
+    const std::string path = child(base, i);
+    const json::object* element = reader.element(array[i], path);
+    if (element == nullptr) return;
+    visit(*element, path);
+  }
+}
+
 void read_chat_messages(FieldReader& reader, const json::object& body, Conversation& conversation) {
   const json::array* messages = reader.array(body, "messages", "");
   if (messages == nullptr) {
     reader.fail("`messages` is required", "messages");
     return;
   }
-  for (std::size_t i = 0; i < messages->size() && !reader.failed(); ++i) {
-    const std::string path = child("messages", i);
-    const json::object* message = reader.element((*messages)[i], path);
-    if (message != nullptr) read_chat_message(reader, *message, path, conversation);
-  }
+  for_each_object(reader, *messages, "messages",
+                  [&](const json::object& message, const std::string& path) {
+                    read_chat_message(reader, message, path, conversation);
+                  });
 }
 
 // A function tool's name, description, parameters and strict, from the object holding them (chat's
@@ -722,11 +734,9 @@ void read_responses_input(FieldReader& reader, const json::object& body,
     if (input == nullptr) reader.fail("`input` is required", "input");
     return;
   }
-  for (std::size_t i = 0; i < items->size() && !reader.failed(); ++i) {
-    const std::string path = child("input", i);
-    const json::object* item = reader.element((*items)[i], path);
-    if (item != nullptr) read_responses_item(reader, *item, path, conversation);
-  }
+  for_each_object(reader, *items, "input", [&](const json::object& item, const std::string& path) {
+    read_responses_item(reader, item, path, conversation);
+  });
 }
 
 void read_responses_tools(FieldReader& reader, const json::object& body,
@@ -850,11 +860,10 @@ void read_anthropic_message(FieldReader& reader, const json::object& message,
   }
   const json::array* blocks = reader.array(message, "content", path);
   if (blocks == nullptr) return;
-  for (std::size_t i = 0; i < blocks->size() && !reader.failed(); ++i) {
-    const std::string block_path = child(child(path, "content"), i);
-    const json::object* block = reader.element((*blocks)[i], block_path);
-    if (block != nullptr) read_anthropic_block(reader, *block, role, block_path, conversation);
-  }
+  for_each_object(reader, *blocks, child(path, "content"),
+                  [&](const json::object& block, const std::string& block_path) {
+                    read_anthropic_block(reader, block, role, block_path, conversation);
+                  });
 }
 
 void read_anthropic_messages(FieldReader& reader, const json::object& body,
@@ -864,11 +873,10 @@ void read_anthropic_messages(FieldReader& reader, const json::object& body,
     reader.fail("`messages` is required", "messages");
     return;
   }
-  for (std::size_t i = 0; i < messages->size() && !reader.failed(); ++i) {
-    const std::string path = child("messages", i);
-    const json::object* message = reader.element((*messages)[i], path);
-    if (message != nullptr) read_anthropic_message(reader, *message, path, conversation);
-  }
+  for_each_object(reader, *messages, "messages",
+                  [&](const json::object& message, const std::string& path) {
+                    read_anthropic_message(reader, message, path, conversation);
+                  });
 }
 
 void read_anthropic_system(FieldReader& reader, const json::object& body,
