@@ -7,6 +7,7 @@
 #include "api/ModelList.h"
 #include "routing/TagSelector.h"
 
+#include <boost/algorithm/string/predicate.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -151,10 +152,14 @@ ledger::RequestRecord start_ledger_record(server::Exchange& exchange,
   record.resolved_model = call.model->id;
   record.principal = key.principal;
   record.api_key_public_id = key.public_id;
+  // Every header is copied only when the payload is captured; otherwise just the caller tag
+  // headers, so an ordinary request allocates nothing here.
   std::vector<std::pair<std::string, std::string>> headers;
-  headers.reserve(16);
   for (const auto& field : request) {
-    headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    const std::string_view name = field.name_string();
+    const bool tag_header = boost::algorithm::istarts_with(name, "x-oceans-") ||
+                            boost::algorithm::istarts_with(name, "x-sluice-");
+    if (capture_payloads || tag_header) headers.emplace_back(std::string(name), std::string(field.value()));
   }
   record.caller_tags = ledger::CallerTags::from_headers(headers);
   if (capture_payloads) {
