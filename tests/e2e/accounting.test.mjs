@@ -186,6 +186,60 @@ describe('usage ledger and request logs', () => {
 
 const KEY_SECRET_PART = CALLER_KEY.split('.')[1];
 
+describe('nothing lost, nothing leaked', () => {
+  let gw;
+  before(async () => { gw = await startAccountingGateway('1000.0000'); });
+  after(async () => { await gw?.stop(); });
+
+  test('under concurrent load every request gets exactly one ledger row', async () => {
+    const total = 240;
+    let next = 0;
+    const worker = async () => {
+      while (next < total) {
+        const n = next++;
+        const res = await request(gw.baseURL, {
+          method: 'POST', path: '/v1/chat/completions', headers: bearer(CALLER_KEY, { 'x-request-id': `load-${n}` }),
+          body: { model: 'priced', messages: [{ role: 'user', content: `load ${n}` }] },
+        });
+        assert.equal(res.status, 200, res.body);
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    const rows = await rowsEventually(gw, "select request_id from usage_ledger where request_id like 'load-%'", total);
+    assert.equal(rows.length, total);
+    assert.equal(new Set(rows.map((r) => r.request_id)).size, total);
+    const logs = query(gw, "select count(*) as n from request_logs where request_id like 'load-%'");
+    assert.equal(logs[0].n, total);
+  });
+
+  test('every credential header and secret-named JSON key is redacted in the stored request log', async () => {
+    const secret = (name) => `leak-${name}-7f3a91c2`;
+    const headerNames = ['proxy-authorization', 'cookie', 'x-api-key', 'anthropic-api-key', 'x-goog-api-key'];
+    const jsonKeys = ['authorization', 'api_key', 'x_api_key', 'client_secret', 'credentials', 'private_key', 'token',
+      'access_token', 'refresh_token', 'secret', 'password', 'raw_key', 'generated_key', 'key_material'];
+    const headers = bearer(CALLER_KEY, { 'x-request-id': 'redaction-proof' });
+    for (const name of headerNames) headers[name] = secret(name);
+    const nested = Object.fromEntries(jsonKeys.map((k) => [k, secret(k)]));
+    const res = await request(gw.baseURL, {
+      method: 'POST', path: '/v1/chat/completions', headers,
+      body: {
+        model: 'priced', metadata: nested, tools_config: { deeper: [{ ...nested }] },
+        messages: [{ role: 'user', content: [
+          { type: 'text', text: 'redact all of it' },
+          { type: 'image_url', image_url: { url: `data:image/png;base64,${secret('image')}` } },
+        ] }],
+      },
+    });
+    assert.equal(res.status, 200, res.body);
+    await rowsEventually(gw, "select id from request_logs where request_id = 'redaction-proof'");
+    const dump = spawnSync('sqlite3', [path.join(gw.dir, 'gateway.db'), '.dump'], { encoding: 'utf8' }).stdout;
+    assert.ok(dump.includes('redact all of it'), 'the payload was not stored at all');
+    const leaked = [...headerNames, ...jsonKeys, 'image'].filter((name) => dump.includes(secret(name)));
+    assert.deepEqual(leaked, [], 'secrets found in the database');
+    assert.ok(!dump.includes(KEY_SECRET_PART), 'the caller key reached the database');
+  });
+});
+
 describe('hard budgets', () => {
   test('once the daily budget is spent, requests are refused with 429 budget_exceeded before reaching the upstream', async () => {
     const gw = await startAccountingGateway('0.0500');
