@@ -17,6 +17,7 @@ import { freePort, runSluice, startGateway, writeTempFile } from './lib/gateway.
 import { bearer, request } from './lib/http.mjs';
 
 const CALLER_KEY = 'gwk_e2eident1.s3cr3t-identity-key-a9d4e0';
+const CHAT_ONLY_KEY = 'gwk_e2eident2.s3cr3t-identity-chat-only-51ce';
 const ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
 let upstream;
@@ -39,6 +40,15 @@ models:
     routes:
       - provider: compat
         upstream_model: gpt-4o-mini
+  - id: other
+    routes:
+      - provider: compat
+        upstream_model: gpt-4.1
+  - id: restricted
+    allowlist: { users: [ana@example.com], teams: [platform] }
+    routes:
+      - provider: compat
+        upstream_model: gpt-4.1
 teams:
   - id: platform
     name: Platform
@@ -50,7 +60,11 @@ service_accounts:
     keys:
       - id: primary
         auto_create: false
-        value: literal.${CALLER_KEY}${managed ? `
+        value: literal.${CALLER_KEY}
+      - id: chat-only
+        auto_create: false
+        value: literal.${CHAT_ONLY_KEY}
+        allowed_models: [chat, restricted]${managed ? `
       - id: managed
         allowed_models: [chat]` : ''}
 users:
@@ -69,9 +83,9 @@ function query(databasePath, sql) {
   return result.stdout.trim() === '' ? [] : JSON.parse(result.stdout);
 }
 
-const chat = (gw, key = CALLER_KEY) => request(gw.baseURL, {
+const chat = (gw, key = CALLER_KEY, model = 'chat') => request(gw.baseURL, {
   method: 'POST', path: '/v1/chat/completions', headers: bearer(key),
-  body: { model: 'chat', messages: [{ role: 'user', content: 'who am I' }] },
+  body: { model, messages: [{ role: 'user', content: 'who am I' }] },
 });
 
 describe('seeding and store-backed keys', () => {
@@ -91,6 +105,24 @@ describe('seeding and store-backed keys', () => {
       const [user] = query(databasePath, 'select email, status from users where email = \'ana@example.com\'');
       assert.equal(user.status, 'invited');
       assert.equal(query(databasePath, "select * from teams where id = 'platform'").length, 1);
+    } finally {
+      await gw.stop();
+    }
+  });
+
+  test('grants and allowlists hold for keys read from the store', async () => {
+    const gw = await startGateway({ config: configYaml({ databasePath: freshDatabase(), adminPort: await freePort() }) });
+    try {
+      assert.equal((await chat(gw, CHAT_ONLY_KEY, 'chat')).status, 200);
+      const ungranted = await chat(gw, CHAT_ONLY_KEY, 'other');
+      assert.equal(ungranted.status, 403, ungranted.body);
+      assert.equal(ungranted.json.error.code, 'model_not_granted');
+      // Service-account keys are denied on allowlisted models, even when granted (api.md §4).
+      const allowlisted = await chat(gw, CHAT_ONLY_KEY, 'restricted');
+      assert.equal(allowlisted.status, 403, allowlisted.body);
+      assert.equal(allowlisted.json.error.code, 'model_not_granted');
+      // A key with no allowed_models may use every model the principal may see.
+      assert.equal((await chat(gw, CALLER_KEY, 'other')).status, 200);
     } finally {
       await gw.stop();
     }
@@ -148,6 +180,6 @@ describe('seeding and store-backed keys', () => {
     assert.equal(query(databasePath, "select * from api_keys where public_id = 'e2eident1'").length, 1);
     const again = runSluice(['seed', '--config', configPath]);
     assert.equal(again.code, 0, again.stderr);
-    assert.equal(query(databasePath, 'select * from api_keys').length, 1);
+    assert.equal(query(databasePath, 'select * from api_keys').length, 2);
   });
 });
