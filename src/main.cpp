@@ -266,7 +266,7 @@ int serve(const std::string& path) {
   // Each new state's credential caches report their refreshes and start loading at once; a
   // reloaded file's identities are seeded and its keys take effect (this runs on the signal or
   // admin thread, never an I/O thread).
-  const auto prefetch_all = [&signal_io, metrics, store, key_directory, &cipher,
+  const auto prefetch_all = [&signal_io, metrics, store, key_directory, accounting, &cipher,
                              first = std::make_shared<bool>(true)](
                                 const std::shared_ptr<const api::GatewayState>& loaded) {
     if (!std::exchange(*first, false)) {
@@ -276,6 +276,7 @@ int serve(const std::string& path) {
       if (const auto refreshed = key_directory->refresh(); !refreshed) {
         spdlog::error("config reload: caller keys not refreshed: {}", refreshed.error().message);
       }
+      accounting->reconfigure(loaded->config);
     }
     for (const auto& [provider_id, cache] : loaded->credential_caches()) {
       cache->set_refresh_observer([metrics, provider = provider_id](bool ok) {

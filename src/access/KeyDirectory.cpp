@@ -10,19 +10,6 @@
 namespace sluice::access {
 namespace {
 
-std::atomic<std::uint64_t> next_version{0};
-
-std::uint64_t new_version() { return next_version.fetch_add(1, std::memory_order_relaxed) + 1; }
-
-// One thread's copy of the snapshot it last used. Versions are unique across directories, so a
-// matching version is the right snapshot even when a thread serves several directories (tests).
-struct ThreadCopy {
-  std::uint64_t version = 0;
-  std::shared_ptr<const CallerKeyRegistry> registry;
-};
-
-thread_local ThreadCopy thread_copy;
-
 // Runs on a store thread: the read and the index build both stay off the I/O threads.
 Expected<std::shared_ptr<const CallerKeyRegistry>> load_registry(store::StoreConnection& connection) {
   auto rows = store::queries::list_caller_keys(connection);
@@ -34,27 +21,16 @@ Expected<std::shared_ptr<const CallerKeyRegistry>> load_registry(store::StoreCon
 
 KeyDirectory::KeyDirectory(store::Store& store)
     : store_(store),
-      registry_(std::make_shared<const CallerKeyRegistry>()),
-      version_(new_version()) {}
+      registry_(std::make_shared<const CallerKeyRegistry>()) {}
 
 KeyDirectory::~KeyDirectory() = default;
 
 std::shared_ptr<const CallerKeyRegistry> KeyDirectory::current() const {
-  const std::uint64_t now = version_.load(std::memory_order_acquire);
-  ThreadCopy& copy = thread_copy;
-  if (copy.version != now || !copy.registry) {
-    std::lock_guard lock(mutex_);
-    copy.registry = registry_;
-    copy.version = version_.load(std::memory_order_relaxed);
-  }
-  return copy.registry;
+  return registry_.current();
 }
 
 void KeyDirectory::replace(std::shared_ptr<const CallerKeyRegistry> next) {
-  std::lock_guard lock(mutex_);
-  registry_ = std::move(next);
-  version_.store(new_version(), std::memory_order_release);
-  refreshes_.fetch_add(1, std::memory_order_acq_rel);
+  registry_.replace(std::move(next));
 }
 
 Expected<std::size_t> KeyDirectory::refresh() {

@@ -16,6 +16,7 @@
 #pragma once
 
 #include "access/CallerKeyRegistry.h"
+#include "core/SharedSnapshot.h"
 #include "store/Store.h"
 
 #include <boost/asio/io_context.hpp>
@@ -53,18 +54,13 @@ class KeyDirectory : public std::enable_shared_from_this<KeyDirectory> {
   void stop();
 
   // Completed swaps, from refresh() or the periodic refresh.
-  std::uint64_t refreshes() const { return refreshes_.load(std::memory_order_acquire); }
+  std::uint64_t refreshes() const { return registry_.replacements(); }
 
  private:
   boost::asio::awaitable<void> refresh_periodically(std::chrono::seconds interval);
 
   store::Store& store_;
-  mutable std::mutex mutex_;
-  std::shared_ptr<const CallerKeyRegistry> registry_;
-  // Drawn from one process-wide counter, so a version names one snapshot of one directory and a
-  // thread's cached copy can never be mistaken for another directory's.
-  std::atomic<std::uint64_t> version_;
-  std::atomic<std::uint64_t> refreshes_{0};
+  SharedSnapshot<const CallerKeyRegistry> registry_;
   std::unique_ptr<boost::asio::steady_timer> timer_;
   std::atomic<bool> stopped_{false};
 };

@@ -10,11 +10,21 @@ Accounting::Accounting(std::shared_ptr<const config::GatewayConfig> config,
                        std::shared_ptr<store::Store> store,
                        std::shared_ptr<const PriceCatalog> catalog,
                        observability::GatewayMetrics* metrics, Options options)
-    : config_(std::move(config)),
+    : settings_(settings_for(config)),
       catalog_(std::move(catalog)),
-      enforcer_(config_, store, std::move(options.clock), std::move(options.zoneinfo_dir)),
-      log_builder_(config_->request_logging),
+      enforcer_(std::move(config), store, std::move(options.clock), std::move(options.zoneinfo_dir)),
       writer_(std::move(store), options.writer, metrics) {}
+
+std::shared_ptr<const Accounting::Settings> Accounting::settings_for(
+    std::shared_ptr<const config::GatewayConfig> config) {
+  RequestLogBuilder builder(config->request_logging);
+  return std::make_shared<const Settings>(Settings{std::move(config), std::move(builder)});
+}
+
+void Accounting::reconfigure(std::shared_ptr<const config::GatewayConfig> config) {
+  settings_.replace(settings_for(config));
+  enforcer_.reconfigure(std::move(config));
+}
 
 asio::awaitable<Expected<BudgetAdmission>> Accounting::admit(access::Principal principal,
                                                              std::string model) {
@@ -44,8 +54,9 @@ asio::awaitable<void> Accounting::record(RequestRecord record,
   }
   std::optional<store::UsageRecord> row;
   if (record.route != nullptr) row = ledger_row(record, charge);
-  std::optional<store::RequestLogRecord> log =
-      log_builder_.build(record, user_allows_logging(record.principal));
+  const std::shared_ptr<const Settings> settings = settings_.current();
+  std::optional<store::RequestLogRecord> log = settings->log_builder.build(
+      record, user_allows_logging(*settings->config, record.principal));
 
   if (row) {
     LedgerWriter::Item item{std::move(*row)};
@@ -66,9 +77,10 @@ bool Accounting::shutdown(std::chrono::steady_clock::time_point deadline) {
   return written && writer_.lost_items() == 0;
 }
 
-bool Accounting::user_allows_logging(const access::Principal& principal) const {
+bool Accounting::user_allows_logging(const config::GatewayConfig& config,
+                                     const access::Principal& principal) {
   if (principal.kind != access::PrincipalKind::kUser) return true;
-  for (const auto& user : config_->users) {
+  for (const auto& user : config.users) {
     if (user.email == principal.id) return user.request_logging_enabled;
   }
   return true;

@@ -18,6 +18,7 @@
 #include "access/CallerKeyRegistry.h"
 #include "config/GatewayConfig.h"
 #include "core/Expected.h"
+#include "core/SharedSnapshot.h"
 #include "ledger/BudgetEnforcer.h"
 #include "ledger/LedgerWriter.h"
 #include "ledger/Pricing.h"
@@ -67,6 +68,10 @@ class Accounting {
   // What record() would charge: exposed for the admin views and tests.
   Charge price(const RequestRecord& record) const;
 
+  // A reloaded configuration: its budgets, request-logging rules and users apply to requests from
+  // now on. Spend and queued writes carry over.
+  void reconfigure(std::shared_ptr<const config::GatewayConfig> config);
+
   // Writes what is queued, waiting at most until `deadline`; true when nothing was lost.
   bool shutdown(std::chrono::steady_clock::time_point deadline);
 
@@ -74,13 +79,21 @@ class Accounting {
   BudgetEnforcer& budgets() { return enforcer_; }
 
  private:
-  bool user_allows_logging(const access::Principal& principal) const;
+  static bool user_allows_logging(const config::GatewayConfig& config,
+                                  const access::Principal& principal);
   store::UsageRecord ledger_row(const RequestRecord& record, const Charge& charge) const;
 
-  std::shared_ptr<const config::GatewayConfig> config_;
+  // What a reload can change: the configuration (users' logging switches) and the request-log
+  // rules built from it.
+  struct Settings {
+    std::shared_ptr<const config::GatewayConfig> config;
+    RequestLogBuilder log_builder;
+  };
+  static std::shared_ptr<const Settings> settings_for(std::shared_ptr<const config::GatewayConfig> config);
+
+  SharedSnapshot<const Settings> settings_;
   std::shared_ptr<const PriceCatalog> catalog_;
   BudgetEnforcer enforcer_;
-  RequestLogBuilder log_builder_;
   LedgerWriter writer_;
 };
 

@@ -22,6 +22,7 @@
 #include "access/CallerKeyRegistry.h"
 #include "config/GatewayConfig.h"
 #include "core/Expected.h"
+#include "core/SharedSnapshot.h"
 #include "ledger/BudgetGuard.h"
 #include "ledger/BudgetWindow.h"
 #include "ledger/TimeZone.h"
@@ -82,6 +83,12 @@ class BudgetEnforcer {
                  std::shared_ptr<store::Store> store, Clock clock = std::chrono::system_clock::now,
                  std::filesystem::path zoneinfo_dir = TimeZone::kSystemZoneinfoDir);
 
+  // A reloaded configuration's budgets apply to requests admitted from now on; spend already
+  // committed in the current windows is kept (budgets are identified by principal and model).
+  void reconfigure(std::shared_ptr<const config::GatewayConfig> config) {
+    config_.replace(std::move(config));
+  }
+
   // The budgets that bind `principal` calling `model_id` (a resolved, canonical model id).
   std::vector<ApplicableBudget> budgets_for(const access::Principal& principal,
                                             std::string_view model_id) const;
@@ -108,7 +115,8 @@ class BudgetEnforcer {
   // True the first time `threshold` is claimed for this budget window.
   bool claim_alert(const std::string& key, const BudgetWindow& window, int threshold);
 
-  std::shared_ptr<const config::GatewayConfig> config_;
+  // Which budgets exist: replaced when the configuration is reloaded (reconfigure()).
+  SharedSnapshot<const config::GatewayConfig> config_;
   std::shared_ptr<store::Store> store_;
   Clock clock_;
   std::filesystem::path zoneinfo_dir_;

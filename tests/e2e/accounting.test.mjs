@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 
 import { startOpenAIUpstream } from './fakes/openai_upstream.mjs';
-import { sleep, startGateway } from './lib/gateway.mjs';
+import { sleep, startGateway, withBind } from './lib/gateway.mjs';
 import { bearer, request } from './lib/http.mjs';
 import { startPostgres } from './lib/postgres.mjs';
 
@@ -306,6 +306,34 @@ for (const backend of ['sqlite', 'postgres']) {
         assert.ok(total >= 500, `spent ${total} of 500`);
         const alerts = query(gw, 'select threshold_percent from budget_alerts order by threshold_percent');
         assert.deepEqual(alerts.map((a) => a.threshold_percent), [50, 80, 100]);
+      } finally {
+        await gw.stop();
+      }
+    });
+
+    test('a budget lowered by a reload applies to the next request', async () => {
+      const database = newDatabase(backend);
+      const gw = await startAccountingGateway('1000.0000', database);
+      try {
+        const first = await request(gw.baseURL, {
+          method: 'POST', path: '/v1/chat/completions', headers: bearer(CALLER_KEY),
+          body: { model: 'priced', messages: [{ role: 'user', content: 'before the reload' }] },
+        });
+        assert.equal(first.status, 200, first.body);
+        await rowsEventually(gw, "select * from usage_ledger where pricing_status = 'priced'");
+        writeFileSync(gw.configPath, withBind(configYaml(upstream.url, '0.0001', database), `127.0.0.1:${gw.port}`));
+        gw.process.kill('SIGHUP');
+        let refused;
+        for (let i = 0; i < 50 && !refused; i++) {
+          await sleep(40);
+          const res = await request(gw.baseURL, {
+            method: 'POST', path: '/v1/chat/completions', headers: bearer(CALLER_KEY),
+            body: { model: 'priced', messages: [{ role: 'user', content: 'after the reload' }] },
+          });
+          if (res.status === 429) refused = res;
+        }
+        assert.ok(refused, 'the lowered budget never applied');
+        assert.equal(refused.json.error.code, 'budget_exceeded');
       } finally {
         await gw.stop();
       }
