@@ -305,7 +305,7 @@ int serve(const std::string& path) {
   }
   spdlog::info("sluice listening on {}:{} with {} I/O threads: {} providers, {} models, {} caller keys",
                server_config.bind_host, server.port(), threads, result.config->providers.size(),
-               result.config->models.size(), state->caller_keys.size());
+               result.config->models.size(), key_directory->current()->size());
 
   // The operator's listener: one thread of its own, so a slow reload never holds up callers.
   std::unique_ptr<server::HttpServer> admin_server;
