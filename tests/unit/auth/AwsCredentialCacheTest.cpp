@@ -146,6 +146,24 @@ TEST_F(AwsCredentialCacheTest, FailedRefreshKeepsServingStillValidCredentials) {
   EXPECT_EQ(key_of(get(*cache)), "error: STS is down");
 }
 
+// The observer feeds sluice_credential_refreshes_total: every finished load, success or failure.
+TEST_F(AwsCredentialCacheTest, TellsItsRefreshObserverOfEveryLoadAndItsOutcome) {
+  answer(credentials_unavailable("IMDS unreachable"));
+  answer(temporary("LATER", std::nullopt));
+  auto cache = make_cache();
+  std::mutex mutex;
+  std::vector<bool> outcomes;
+  cache->set_refresh_observer([&](bool loaded) {
+    std::lock_guard lock(mutex);
+    outcomes.push_back(loaded);
+  });
+  EXPECT_FALSE(get(*cache).ok());
+  EXPECT_EQ(key_of(get(*cache)), "LATER");
+  EXPECT_EQ(key_of(get(*cache)), "LATER");  // served from the cache: no load, nothing to tell
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(outcomes, (std::vector<bool>{false, true}));
+}
+
 TEST_F(AwsCredentialCacheTest, FailureWithNothingCachedIsTheAnswerAndIsRetriedNextTime) {
   answer(credentials_unavailable("no AWS credentials: environment: AWS_ACCESS_KEY_ID not set"));
   auto cache = make_cache();
