@@ -266,7 +266,7 @@ int serve(const std::string& path) {
   // Each new state's credential caches report their refreshes and start loading at once; a
   // reloaded file's identities are seeded and its keys take effect (this runs on the signal or
   // admin thread, never an I/O thread).
-  const auto prefetch_all = [&signal_io, metrics, store, key_directory, accounting, &cipher,
+  const auto on_state_loaded = [&signal_io, metrics, store, key_directory, accounting, &cipher,
                              first = std::make_shared<bool>(true)](
                                 const std::shared_ptr<const api::GatewayState>& loaded) {
     if (!std::exchange(*first, false)) {
@@ -286,7 +286,7 @@ int serve(const std::string& path) {
     }
   };
   auto reloader = std::make_shared<api::ConfigReloader>(
-      path, active, prefetch_all,
+      path, active, on_state_loaded,
       [metrics](const api::ReloadOutcome& outcome) { metrics->record_config_reload(outcome.applied); });
 
   server::HttpServer server(server::ServerLimits::from_config(server_config), router, access_log);
@@ -326,7 +326,7 @@ int serve(const std::string& path) {
                  server_config.admin_bind_host, admin_server->port());
   }
 
-  prefetch_all(state);
+  on_state_loaded(state);
   // Keys created or revoked by another instance (or the admin API) arrive within this interval.
   key_directory->start_periodic_refresh(signal_io, std::chrono::seconds(30));
   // SIGHUP reloads the configuration and keeps serving; SIGINT / SIGTERM drain and stop.

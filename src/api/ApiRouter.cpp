@@ -252,9 +252,8 @@ awaitable<void> ApiRouter::handle(server::Exchange& exchange) {
                             ? access::CredentialHeaders::kBearerOrXApiKey
                             : access::CredentialHeaders::kBearerOnly;
   // The key snapshot is held for the whole request: the CallerKey points into it.
-  const std::shared_ptr<const access::CallerKeyRegistry> stored_keys =
-      keys_ ? keys_->current() : nullptr;
-  const auto key = authenticate(stored_keys ? *stored_keys : state->caller_keys, exchange, accepted);
+  const std::shared_ptr<const access::CallerKeyRegistry> keys = keys_->current();
+  const auto key = authenticate(*keys, exchange, accepted);
   if (!key) {
     co_await respond_with_error(exchange, key.error());
     co_return;
@@ -287,13 +286,6 @@ awaitable<void> ApiRouter::handle(server::Exchange& exchange) {
     co_return;
   }
   observability::ActiveSpan span = start_request_span(*telemetry_, exchange, *call);
-  if (!accounting_) {
-    co_await serve_generation(exchange, *state, call->family, *call->model, std::move(call->body),
-                              *telemetry_, span);
-    end_request_span(span, exchange.log());
-    co_return;
-  }
-
   // Budgets are checked before any upstream call (api.md §4 step 7); the ledger row, spend and
   // request log are written after the caller has its answer (step 9).
   const auto& payloads = state->config->request_logging.payloads;

@@ -18,14 +18,12 @@ namespace sluice::api {
 
 class ApiRouter final : public server::RequestHandler {
  public:
-  // `accounting` (budgets, ledger, request logs) may be null: then nothing is admitted or recorded
-  // beyond the access log (tests of the data plane alone).
-  // `keys` (the store's keys, refreshed in the background) may be null: then the keys the
-  // configuration carries are the ones accepted (tests of the data plane alone).
+  // `keys`: the store's caller keys, refreshed in the background; `accounting`: budgets before the
+  // upstream call, ledger and request logs after the answer.
   ApiRouter(std::shared_ptr<const ActiveState> state,
             std::shared_ptr<const observability::Telemetry> telemetry,
-            std::shared_ptr<ledger::Accounting> accounting = nullptr,
-            std::shared_ptr<const access::KeyDirectory> keys = nullptr);
+            std::shared_ptr<ledger::Accounting> accounting,
+            std::shared_ptr<const access::KeyDirectory> keys);
 
   boost::asio::awaitable<void> handle(server::Exchange& exchange) override;
   server::Response error_response(const GatewayError& error,

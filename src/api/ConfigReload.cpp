@@ -66,9 +66,8 @@ ReloadOutcome ConfigReloader::reload() {
     auto next = std::make_shared<const GatewayState>(result.config);
     active_->replace(next);
     outcome.applied = true;
-    spdlog::info("config reloaded from {}: {} providers, {} models, {} caller keys", path_,
-                 result.config->providers.size(), result.config->models.size(),
-                 next->caller_keys.size());
+    spdlog::info("config reloaded from {}: {} providers, {} models", path_,
+                 result.config->providers.size(), result.config->models.size());
     if (on_applied_) on_applied_(next);
   }
   for (const auto& warning : outcome.warnings) spdlog::warn("config reload: {}", warning);

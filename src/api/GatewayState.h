@@ -1,11 +1,10 @@
 // GatewayState: one loaded configuration together with the indexes built from it.
 //
-// Everything a request needs to authenticate and resolve is here, built once when the config is
-// loaded and immutable afterwards; a reload builds a new GatewayState and swaps the pointer, and
+// Everything a request needs to resolve its model and reach a route is here (caller keys live in
+// the store: access/KeyDirectory), built once when the config is loaded and immutable afterwards; a reload builds a new GatewayState and swaps the pointer, and
 // requests already running keep the one they started with.
 #pragma once
 
-#include "access/CallerKeyRegistry.h"
 #include "auth/AwsCredentialCache.h"
 #include "auth/UpstreamAuthenticator.h"
 #include "config/GatewayConfig.h"
@@ -23,7 +22,6 @@ struct GatewayState {
   explicit GatewayState(std::shared_ptr<const config::GatewayConfig> loaded);
 
   std::shared_ptr<const config::GatewayConfig> config;
-  access::CallerKeyRegistry caller_keys;
   routing::ModelCatalog models;
   std::int64_t loaded_at_unix = 0;  // `created` of the models listed by /v1/models
 
