@@ -10,6 +10,7 @@
 #include "access/KeySecretCipher.h"
 #include "api/AdminRouter.h"
 #include "api/ApiRouter.h"
+#include "console/ConsoleRouter.h"
 #include "api/ConfigReload.h"
 #include "api/GatewayState.h"
 #include "api/GenerationEndpoint.h"
@@ -249,8 +250,20 @@ int serve(const std::string& path) {
   ledger::LogPurge log_purge(*store, result.config->request_logging.purge);
   log_purge.start();
 
+  // The admin console (API and UI) shares the listener; the UI's files are read once, here.
+  auto console_services = std::unique_ptr<console::ConsoleServices>(new console::ConsoleServices{
+      *store, active, key_directory, *cipher, {}, {},
+      console::UiAssets::load(console::UiAssets::default_directory())});
+  if (console_services->ui.empty()) {
+    spdlog::warn("admin UI: no built files in {} (run `npm run build` in web/); /admin/ answers 404",
+                 console_services->ui.directory());
+  } else {
+    spdlog::info("admin UI: {} files from {}", console_services->ui.size(),
+                 console_services->ui.directory());
+  }
+  auto console_router = std::make_shared<console::ConsoleRouter>(std::move(console_services));
   auto router = std::make_shared<api::ApiRouter>(active, telemetry.telemetry, accounting,
-                                                 key_directory);
+                                                 key_directory, console_router);
   auto access_log = observability::AccessLog::to_stdout();
   metrics->set_queue_depth_source("access_log", [access_log] { return access_log->queue_depth(); });
   const std::function<std::string()> render_metrics = [metrics] {

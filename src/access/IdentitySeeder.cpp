@@ -1,9 +1,11 @@
 #include "access/IdentitySeeder.h"
 
 #include "access/ApiKeyMint.h"
+#include "access/PasswordHasher.h"
 #include "config/ApiKeyFormat.h"
 #include "config/EnumNames.h"
 #include "core/Digest.h"
+#include "store/ConsoleQueries.h"
 #include "store/StoreQueries.h"
 
 #include <fmt/format.h>
@@ -101,6 +103,16 @@ class Seeding {
       auto id = queries::upsert_user(connection_, user);
       if (!id) return id.error();
       summary_.bootstrap_admin_created = true;
+      existing = queries::find_user(connection_, admin.email);
+      if (!existing) return existing.error();
+    }
+    // The configured password is the admin's first one only: once a password exists (set here
+    // earlier, or changed in the console since), the file no longer changes it.
+    if (*existing && !(*existing)->password_hash) {
+      auto set = queries::set_initial_password(connection_, (*existing)->id,
+                                               hash_password(admin.password.reveal()),
+                                               admin.require_password_change);
+      if (!set) return set.error();
     }
     return seed_user_budgets(admin.email, std::nullopt);
   }

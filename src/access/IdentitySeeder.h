@@ -8,8 +8,9 @@
 //
 // What each config entry becomes (docs/identity.md has the why):
 //   - auth.bootstrap_admin (when enabled): a platform_admin user with that email, created once and
-//     then left alone, so an admin's later changes to it survive restarts. Its password is not
-//     handled here; that belongs to the admin-UI login.
+//     then left alone, so an admin's later changes to it survive restarts. Its configured password
+//     becomes its Argon2id password hash while it has none (with require_password_change as the
+//     forced-change flag); a password changed in the console is never overwritten.
 //   - users[]: created `invited`, updated in place afterwards (status and created_at are kept).
 //   - keys with a `value`: stored as the SHA-256 of their secret, with their allowed_models.
 //   - managed keys (auto_create, no value): minted once, when the owner has no key under that

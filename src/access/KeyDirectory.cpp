@@ -41,6 +41,15 @@ Expected<std::size_t> KeyDirectory::refresh() {
   return size;
 }
 
+boost::asio::awaitable<Expected<std::size_t>> KeyDirectory::refresh_now() {
+  auto load = store_.executor().run<std::shared_ptr<const CallerKeyRegistry>>(load_registry);
+  auto loaded = co_await std::move(load);
+  if (!loaded) co_return loaded.error();
+  const std::size_t size = (*loaded)->size();
+  replace(std::move(*loaded));
+  co_return size;
+}
+
 void KeyDirectory::start_periodic_refresh(boost::asio::io_context& io,
                                           std::chrono::seconds interval) {
   timer_ = std::make_unique<boost::asio::steady_timer>(io);

@@ -44,6 +44,9 @@ class KeyDirectory : public std::enable_shared_from_this<KeyDirectory> {
   // Reloads every key from the store and swaps the snapshot. Blocks on the store: call it at
   // startup or from a non-I/O thread. On a store error the old snapshot stays and the error returns.
   Expected<std::size_t> refresh();
+  // The same from a coroutine: the read runs on a store thread, the I/O thread only awaits. For the
+  // admin console, so a key it creates or revokes takes effect on this instance at once.
+  boost::asio::awaitable<Expected<std::size_t>> refresh_now();
   // Replaces the snapshot (the periodic refresh's last step; tests).
   void replace(std::shared_ptr<const CallerKeyRegistry> next);
 

@@ -187,6 +187,7 @@ void finish_ledger_record(ledger::RequestRecord& record, const observability::Ac
 std::optional<GatewayError> endpoint_refusal(const Endpoint& endpoint, const server::Request& request,
                                              std::string_view path) {
   if (endpoint.kind == EndpointKind::kUnknown) return GatewayError::unknown_path(std::string(path));
+  if (endpoint.kind == EndpointKind::kConsole) return std::nullopt;  // it routes by method itself
   if (request.method() != endpoint.method) {
     return GatewayError::method_not_allowed(std::string(request.method_string()), std::string(path));
   }
@@ -198,11 +199,13 @@ std::optional<GatewayError> endpoint_refusal(const Endpoint& endpoint, const ser
 ApiRouter::ApiRouter(std::shared_ptr<const ActiveState> state,
                      std::shared_ptr<const observability::Telemetry> telemetry,
                      std::shared_ptr<ledger::Accounting> accounting,
-                     std::shared_ptr<const access::KeyDirectory> keys)
+                     std::shared_ptr<const access::KeyDirectory> keys,
+                     std::shared_ptr<server::RequestHandler> console)
     : state_(std::move(state)),
       telemetry_(std::move(telemetry)),
       accounting_(std::move(accounting)),
-      keys_(std::move(keys)) {}
+      keys_(std::move(keys)),
+      console_(std::move(console)) {}
 
 server::Response ApiRouter::error_response(const GatewayError& error,
                                            std::string_view target) const {
@@ -220,6 +223,15 @@ awaitable<void> ApiRouter::handle(server::Exchange& exchange) {
 
   if (const auto refusal = endpoint_refusal(endpoint, request, path)) {
     co_await respond_with_error(exchange, *refusal);
+    co_return;
+  }
+  if (endpoint.kind == EndpointKind::kConsole) {
+    if (console_) {
+      co_await console_->handle(exchange);
+    } else {
+      const auto unknown = GatewayError::unknown_path(std::string(path));
+      co_await respond_with_error(exchange, unknown);
+    }
     co_return;
   }
 

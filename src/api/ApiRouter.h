@@ -19,11 +19,13 @@ namespace sluice::api {
 class ApiRouter final : public server::RequestHandler {
  public:
   // `keys`: the store's caller keys, refreshed in the background; `accounting`: budgets before the
-  // upstream call, ledger and request logs after the answer.
+  // upstream call, ledger and request logs after the answer; `console`: the admin console's
+  // handler for /api/v1/* and /admin/* (without one those paths are 404).
   ApiRouter(std::shared_ptr<const ActiveState> state,
             std::shared_ptr<const observability::Telemetry> telemetry,
             std::shared_ptr<ledger::Accounting> accounting,
-            std::shared_ptr<const access::KeyDirectory> keys);
+            std::shared_ptr<const access::KeyDirectory> keys,
+            std::shared_ptr<server::RequestHandler> console = nullptr);
 
   boost::asio::awaitable<void> handle(server::Exchange& exchange) override;
   server::Response error_response(const GatewayError& error,
@@ -34,6 +36,7 @@ class ApiRouter final : public server::RequestHandler {
   std::shared_ptr<const observability::Telemetry> telemetry_;
   std::shared_ptr<ledger::Accounting> accounting_;
   std::shared_ptr<const access::KeyDirectory> keys_;
+  std::shared_ptr<server::RequestHandler> console_;
 };
 
 }  // namespace sluice::api

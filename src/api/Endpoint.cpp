@@ -32,6 +32,9 @@ Endpoint endpoint_for_path(std::string_view path) {
   if (path.starts_with(kModelPrefix)) {
     return Endpoint{EndpointKind::kRetrieveModel, http::verb::get, path.substr(kModelPrefix.size())};
   }
+  if (path == "/admin" || path.starts_with("/admin/") || path.starts_with("/api/v1/")) {
+    return Endpoint{EndpointKind::kConsole, http::verb::unknown, {}};
+  }
   return Endpoint{};
 }
 

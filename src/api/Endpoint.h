@@ -18,11 +18,13 @@ enum class EndpointKind {
   kResponses,        // POST /v1/responses
   kEmbeddings,       // POST /v1/embeddings
   kMessages,         // POST /v1/messages and /messages (Anthropic)
+  kConsole,          // the admin console: /api/v1/* (but /api/v1/health) and /admin, /admin/*
 };
 
 struct Endpoint {
   EndpointKind kind = EndpointKind::kUnknown;
-  boost::beast::http::verb method = boost::beast::http::verb::unknown;  // the one method it takes
+  // The one method it takes (kConsole: the console routes by method itself).
+  boost::beast::http::verb method = boost::beast::http::verb::unknown;
   std::string_view model_id;  // kRetrieveModel: the still percent-encoded id from the path
 };
 

@@ -20,4 +20,11 @@ bool constant_time_equal(const Sha256Digest& a, const Sha256Digest& b);
 // Cryptographically strong random bytes (RAND_bytes); throws std::runtime_error if the CSPRNG fails.
 void fill_random(std::uint8_t* out, std::size_t size);
 
+// `bytes` random bytes as unpadded base64url: session ids, CSRF and invitation tokens.
+std::string random_url_token(std::size_t bytes = 32);
+
+// SHA-256 of `text` as lower-case hex: how bearer tokens (session ids, invitation tokens) are
+// stored, so the database never holds a usable one.
+inline std::string sha256_hex(std::string_view text) { return to_hex(sha256(text)); }
+
 }  // namespace sluice

@@ -133,30 +133,10 @@ Expected<std::int64_t> upsert_user(StoreConnection& connection, const UserRecord
 
 Expected<std::optional<UserRecord>> find_user(StoreConnection& connection, std::string_view email) {
   auto statement = connection.prepare(
-      "SELECT id, email, name, auth_mode, global_role, team_id, team_role,"
-      " request_logging_enabled, status, created_at FROM users WHERE email = ?");
+      fmt::format("SELECT {} FROM users WHERE email = ?", detail::kUserColumns));
   if (!statement) return statement.error();
-  StoreStatement& select = **statement;
-  select.bind(1, email);
-  auto row = select.step();
-  if (!row) return row.error();
-  if (!*row) {
-    select.reset();
-    return std::optional<UserRecord>();
-  }
-  UserRecord user;
-  user.id = select.column_int64(0);
-  user.email = select.column_text(1);
-  user.name = select.column_text(2);
-  user.auth_mode = select.column_text(3);
-  user.global_role = select.column_text(4);
-  user.team_id = select.column_optional_text(5);
-  user.team_role = select.column_optional_text(6);
-  user.request_logging_enabled = select.column_bool(7);
-  user.status = select.column_text(8);
-  user.created_at = select.column_int64(9);
-  select.reset();
-  return std::optional<UserRecord>(std::move(user));
+  (*statement)->bind(1, email);
+  return detail::first_user(**statement);
 }
 
 Expected<std::int64_t> upsert_api_key(StoreConnection& connection, const ApiKeyRecord& key) {

@@ -179,6 +179,42 @@ constexpr std::string_view kSchemaV3 = R"sql(
 ALTER TABLE users ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
 )sql";
 
+// v4: the admin console. Users get an Argon2id password hash and a forced-change flag; sessions,
+// invitations and pending single-sign-on logins are rows (not process memory) so any instance
+// behind a load balancer can answer for them — and only SHA-256 digests of their random ids are
+// kept, so a copy of the database opens no session. Service accounts can be disabled (the console's
+// DELETE) without losing the rows their ledger history points at.
+constexpr std::string_view kSchemaV4 = R"sql(
+ALTER TABLE users ADD COLUMN password_hash TEXT;
+ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE service_accounts ADD COLUMN disabled_at BIGINT;
+CREATE TABLE console_sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  last_seen_at BIGINT NOT NULL
+);
+CREATE INDEX console_sessions_by_user ON console_sessions (user_id);
+CREATE TABLE console_invitations (
+  token_hash TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  used_at BIGINT
+);
+CREATE TABLE console_login_flows (
+  state_hash TEXT PRIMARY KEY,
+  provider_kind TEXT NOT NULL,
+  provider_key TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  code_verifier TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+)sql";
+
 // AUTOINCREMENT keeps SQLite from reusing the id of a deleted newest row, as Postgres identities
 // never do: an id in a log line names one key or user forever.
 constexpr std::string_view kSqliteAutoId = "INTEGER PRIMARY KEY AUTOINCREMENT";
@@ -254,6 +290,8 @@ const std::vector<Migration>& migrations() {
        with_auto_id(kSchemaV1, kSqliteAutoId), with_auto_id(kSchemaV1, kPostgresAutoId)},
       {2, "budget alert delivery attempts", std::string(kSchemaV2), std::string(kSchemaV2)},
       {3, "users.status (invited | active)", std::string(kSchemaV3), std::string(kSchemaV3)},
+      {4, "admin console: passwords, sessions, invitations, sign-in flows",
+       std::string(kSchemaV4), std::string(kSchemaV4)},
   };
   return all;
 }

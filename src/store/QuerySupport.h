@@ -21,4 +21,13 @@ Expected<std::optional<std::int64_t>> first_int64(StoreStatement& statement);
 // Like first_int64, for statements that must return a row.
 Expected<std::int64_t> required_int64(StoreStatement& statement, std::string_view what);
 
+// The columns of a users row, in the order read_user reads them (unqualified; a join aliases
+// users as nothing else).
+inline constexpr std::string_view kUserColumns =
+    "id, email, name, auth_mode, global_role, team_id, team_role, request_logging_enabled, status,"
+    " created_at, password_hash, must_change_password";
+UserRecord read_user(const StoreStatement& row, int first_column = 0);
+// Runs a SELECT of kUserColumns and reads its first row, then resets it; nullopt without one.
+Expected<std::optional<UserRecord>> first_user(StoreStatement& select);
+
 }  // namespace sluice::store::detail

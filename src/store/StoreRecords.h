@@ -52,6 +52,9 @@ struct UserRecord {
   // invited | active; kept from the first insert, like created_at. (Last, so positional
   // initializers written before it existed still mean what they meant.)
   std::string status = "invited";
+  // The console's password sign-in (v4); never written by upsert_user, so seeding keeps both.
+  std::optional<std::string> password_hash;  // Argon2id encoded; none until a password is set
+  bool must_change_password = false;
 };
 
 struct ApiKeyRecord {
