@@ -197,6 +197,8 @@ Expected<Jws> parse_jws(std::string_view compact) {
   return jws;
 }
 
+bool is_supported_jws_alg(std::string_view alg) { return !key_type_for(alg).empty(); }
+
 const boost::json::object* find_signing_key(const boost::json::value& jwks, const Jws& jws) {
   const std::string_view kty = key_type_for(jws.alg);
   const auto* set = jwks.if_object();

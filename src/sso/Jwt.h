@@ -40,6 +40,9 @@ struct Jws {
 // object header and payload.
 Expected<Jws> parse_jws(std::string_view compact);
 
+// RS256 or ES256: the algorithms verify_jws_signature() accepts.
+bool is_supported_jws_alg(std::string_view alg);
+
 // The key in `jwks` ({"keys": [...]}) that should verify `jws`, or nullptr when there is none —
 // the cue to fetch the key set again, since providers rotate keys.
 const boost::json::object* find_signing_key(const boost::json::value& jwks, const Jws& jws);

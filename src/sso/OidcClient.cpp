@@ -90,6 +90,10 @@ Expected<SsoIdentity> identity_from_id_token_claims(const boost::json::object& c
     return GatewayError::sso_failed("the identity provider did not share an email address (is the `email` scope "
                                     "granted?)");
   }
+  const auto at = identity.email.rfind('@');
+  if (at == std::string::npos || at == 0 || at + 1 == identity.email.size()) {
+    return GatewayError::sso_failed("the id_token's `email` is not an email address");
+  }
   if (const boost::json::value* verified = claims.if_contains("email_verified")) {
     // Some providers write the boolean as a string.
     if (verified->is_bool()) {
@@ -183,7 +187,7 @@ boost::asio::awaitable<Expected<SsoIdentity>> OidcClient::finish(const config::O
   // Verify the id_token; a key the cached JWKS does not have sends us to fetch it once more.
   auto jws = parse_jws(*id_token);
   if (!jws) co_return jws.error();
-  if (find_signing_key((*keys)->jwks, *jws) == nullptr) {
+  if (is_supported_jws_alg(jws->alg) && find_signing_key((*keys)->jwks, *jws) == nullptr) {
     auto refreshed = co_await provider_keys(provider, true);
     if (!refreshed) co_return refreshed.error();
     keys = std::move(refreshed);

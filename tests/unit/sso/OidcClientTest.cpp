@@ -273,6 +273,26 @@ TEST_F(OidcClientTest, RefusesAnIdentityWithoutEmail) {
   EXPECT_NE(identity.error().message.find("did not share an email address"), std::string::npos);
 }
 
+TEST_F(OidcClientTest, RefusesAnEmailClaimThatIsNotAnAddress) {
+  start();
+  claim_changes_["email"] = "grace";
+  const auto identity = finish();
+  ASSERT_FALSE(identity);
+  EXPECT_NE(identity.error().message.find("not an email address"), std::string::npos);
+}
+
+TEST_F(OidcClientTest, DoesNotFetchKeysForAnAlgorithmItRefusesAnyway) {
+  start();
+  token_answer_ = [](const test::ReceivedRequest&) {
+    const std::string unsigned_token = base64url_encode(R"({"alg":"none"})") + "." + base64url_encode("{}") + ".";
+    return json_response(200, {{"id_token", unsigned_token}});
+  };
+  const auto identity = finish();
+  ASSERT_FALSE(identity);
+  EXPECT_NE(identity.error().message.find("alg: none"), std::string::npos);
+  EXPECT_EQ(server_.count("/jwks"), 1u);
+}
+
 TEST_F(OidcClientTest, RefusesAnEmailTheProviderSaysIsUnverified) {
   start();
   claim_changes_["email_verified"] = false;
