@@ -52,6 +52,10 @@ GatewayError GatewayError::draining() {
           "the gateway is shutting down; retry on another instance"};
 }
 
+GatewayError GatewayError::sso_failed(std::string message) {
+  return {401, "authentication_error", "sso_failed", std::nullopt, std::move(message)};
+}
+
 GatewayError GatewayError::internal() {
   return {500, "internal_error", "internal_error", std::nullopt, "internal error"};
 }

@@ -38,6 +38,10 @@ struct GatewayError {
   static GatewayError headers_too_large(std::uint64_t limit_bytes);
   // 503 service_unavailable / server_draining: the gateway is shutting down.
   static GatewayError draining();
+  // 401 authentication_error / sso_failed: a single sign-on login could not be completed (the
+  // identity provider refused, answered something unusable, or the identity did not qualify). The
+  // message says why, and never carries codes, tokens or client secrets.
+  static GatewayError sso_failed(std::string message);
   // 500 internal_error / internal_error. The message never carries internals to the caller.
   static GatewayError internal();
 };
