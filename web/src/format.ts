@@ -34,6 +34,18 @@ export function formatUsd(amount: string | null | undefined): string {
   return `${sign}$${groupThousands(dollars.toString())}.${remainder}`;
 }
 
+/**
+ * Every significant place of a rate ("$0.125" for "0.1250", "$10.00" for "10.0000"): a per-million
+ * price rounded to cents would misstate cheap models by a large factor.
+ */
+export function formatUsdRate(amount: string | null | undefined): string {
+  if (amount === null || amount === undefined || amount === '') return '—';
+  const match = DIGITS.exec(amount.trim());
+  if (!match) return amount;
+  const fraction = (match[3] ?? '').replace(/0+$/, '').padEnd(2, '0');
+  return `${match[1] ?? ''}$${groupThousands(match[2] ?? '0')}.${fraction}`;
+}
+
 /** A money string as a number, for drawing (bar lengths, chart heights) only. */
 export function usdForDrawing(amount: string | null | undefined): number {
   const value = Number(amount);
@@ -45,8 +57,14 @@ export function formatCount(value: number | null | undefined): string {
   return value.toLocaleString('en-US');
 }
 
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateTimeSeconds = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+export function formatDate(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—';
+  return dateOnly.format(new Date(ms));
+}
 
 export function formatTime(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';

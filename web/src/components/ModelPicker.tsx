@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import type { ListAnswer, Model } from '../api/types';
 import { useApiData } from '../api/useApiData';
 import { useSession } from '../session';
@@ -18,29 +18,7 @@ export function ModelPicker({ selected, onChange }: ModelPickerProps) {
   const models = useApiData<ListAnswer<Model>>(canListModels ? '/api/v1/admin/models' : null);
   const hintId = useId();
 
-  if (!canListModels || models.error) {
-    return (
-      <label className="field">
-        <span>Models</span>
-        <input
-          type="text"
-          aria-describedby={hintId}
-          value={selected.join(', ')}
-          onChange={(event) =>
-            onChange(
-              event.target.value
-                .split(',')
-                .map((id) => id.trim())
-                .filter(Boolean),
-            )
-          }
-        />
-        <small id={hintId} className="muted">
-          Model ids separated by commas; leave empty for every model the owner may use.
-        </small>
-      </label>
-    );
-  }
+  if (!canListModels || models.error) return <ModelIdsField selected={selected} onChange={onChange} />;
 
   const ids = models.data?.data.map((model) => model.id) ?? [];
   // A key may name a model that has since left the config; keep it visible so it can be removed.
@@ -67,5 +45,31 @@ export function ModelPicker({ selected, onChange }: ModelPickerProps) {
         ))}
       </div>
     </fieldset>
+  );
+}
+
+/** Model ids typed by hand, for callers who may not read the model catalogue. */
+function ModelIdsField({ selected, onChange }: ModelPickerProps) {
+  const [text, setText] = useState(selected.join(', '));
+  const hintId = useId();
+  function onText(value: string) {
+    setText(value);
+    onChange(
+      value
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    );
+  }
+  return (
+    <div className="field">
+      <label className="field">
+        <span>Models</span>
+        <input type="text" aria-describedby={hintId} value={text} onChange={(event) => onText(event.target.value)} />
+      </label>
+      <small id={hintId} className="muted">
+        Model ids separated by commas; leave empty for every model the owner may use.
+      </small>
+    </div>
   );
 }

@@ -1,3 +1,5 @@
+import { useId } from 'react';
+
 export const MIN_PASSWORD_LENGTH = 8;
 
 /** The gateway's rule for a new password, checked here too so the form can say so before sending. */
@@ -15,21 +17,26 @@ interface NewPasswordFieldsProps {
 }
 
 export function NewPasswordFields({ password, confirmation, onPassword, onConfirmation }: NewPasswordFieldsProps) {
+  const hintId = useId();
   return (
     <>
-      <label className="field">
-        <span>New password</span>
-        <input
-          type="password"
-          name="new-password"
-          autoComplete="new-password"
-          required
-          minLength={MIN_PASSWORD_LENGTH}
-          value={password}
-          onChange={(event) => onPassword(event.target.value)}
-        />
-        <small className="muted">At least {MIN_PASSWORD_LENGTH} characters.</small>
-      </label>
+      <div className="field">
+        <label className="field">
+          <span>New password</span>
+          <input
+            type="password"
+            name="new-password"
+            autoComplete="new-password"
+            required
+            aria-describedby={hintId}
+            value={password}
+            onChange={(event) => onPassword(event.target.value)}
+          />
+        </label>
+        <small id={hintId} className="muted">
+          At least {MIN_PASSWORD_LENGTH} characters.
+        </small>
+      </div>
       <label className="field">
         <span>Confirm new password</span>
         <input

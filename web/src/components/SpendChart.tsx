@@ -23,6 +23,7 @@ function valueOf(totals: SpendTotals, metric: ChartMetric): number {
 }
 
 function formatAxis(value: number, metric: ChartMetric): string {
+  if (value === 0) return metric === 'cost' ? '$0' : '0';
   if (metric === 'cost') return value >= 100 ? `$${Math.round(value).toLocaleString('en-US')}` : `$${value.toFixed(value >= 1 ? 2 : 4)}`;
   return value >= 10_000 ? `${Math.round(value / 1000).toLocaleString('en-US')}k` : formatCount(Math.round(value));
 }
@@ -86,47 +87,49 @@ export function SpendChart({ report, metric, groupLabel }: SpendChartProps) {
 
   return (
     <figure className="chart">
-      <svg
-        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-        role="img"
-        aria-label={`${metricName} per day by ${groupLabel.toLowerCase()}`}
-        preserveAspectRatio="xMidYMid meet"
-      >
-        {ticks.map((value) => (
-          <g key={value}>
-            <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(value)} y2={y(value)} className="chart-grid" />
-            <text x={MARGIN.left - 8} y={y(value) + 4} textAnchor="end" className="chart-label">
-              {formatAxis(value, metric)}
-            </text>
-          </g>
-        ))}
-        {days.map((day, index) => {
-          const x = MARGIN.left + index * slot + (slot - barWidth) / 2;
-          let base = 0;
-          const stack = stacks.get(day) ?? new Map<string, number>();
-          return (
-            <g key={day}>
-              {seriesNames.map((name) => {
-                const value = stack.get(name) ?? 0;
-                if (value <= 0) return null;
-                const rect = (
-                  <rect key={name} x={x} y={y(base + value)} width={barWidth} height={Math.max(0.5, y(base) - y(base + value))} fill={colourOf(name)}>
-                    <title>{`${day} · ${name}: ${formatAxis(value, metric)}`}</title>
-                  </rect>
-                );
-                base += value;
-                return rect;
-              })}
-              {index % labelEvery === 0 && (
-                <text x={x + barWidth / 2} y={HEIGHT - MARGIN.bottom + 18} textAnchor="middle" className="chart-label">
-                  {day.slice(5)}
-                </text>
-              )}
+      <div className="chart-scroll">
+        <svg
+          viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+          role="img"
+          aria-label={`${metricName} per day by ${groupLabel.toLowerCase()}`}
+          preserveAspectRatio="xMidYMid meet"
+        >
+          {ticks.map((value) => (
+            <g key={value}>
+              <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(value)} y2={y(value)} className="chart-grid" />
+              <text x={MARGIN.left - 8} y={y(value) + 4} textAnchor="end" className="chart-label">
+                {formatAxis(value, metric)}
+              </text>
             </g>
-          );
-        })}
-        <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(0)} y2={y(0)} className="chart-axis" />
-      </svg>
+          ))}
+          {days.map((day, index) => {
+            const x = MARGIN.left + index * slot + (slot - barWidth) / 2;
+            let base = 0;
+            const stack = stacks.get(day) ?? new Map<string, number>();
+            return (
+              <g key={day}>
+                {seriesNames.map((name) => {
+                  const value = stack.get(name) ?? 0;
+                  if (value <= 0) return null;
+                  const rect = (
+                    <rect key={name} x={x} y={y(base + value)} width={barWidth} height={Math.max(0.5, y(base) - y(base + value))} fill={colourOf(name)}>
+                      <title>{`${day} · ${name}: ${formatAxis(value, metric)}`}</title>
+                    </rect>
+                  );
+                  base += value;
+                  return rect;
+                })}
+                {index % labelEvery === 0 && (
+                  <text x={x + barWidth / 2} y={HEIGHT - MARGIN.bottom + 18} textAnchor="middle" className="chart-label">
+                    {day.slice(5)}
+                  </text>
+                )}
+              </g>
+            );
+          })}
+          <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(0)} y2={y(0)} className="chart-axis" />
+        </svg>
+      </div>
       {seriesNames.length > 0 && (
         <figcaption>
           <ul className="legend">

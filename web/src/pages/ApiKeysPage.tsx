@@ -7,7 +7,7 @@ import { EmptyState, ErrorAlert, Loading } from '../components/Feedback';
 import { ModelPicker } from '../components/ModelPicker';
 import { ConfirmDialog, Modal } from '../components/Modal';
 import { Chips, StatusBadge } from '../components/StatusBadge';
-import { formatTime } from '../format';
+import { formatDate, formatTime } from '../format';
 import { useCan, useSession } from '../session';
 
 const KEYS_PATH = '/api/v1/admin/api-keys';
@@ -86,8 +86,8 @@ export function ApiKeysPage() {
                     <td data-label="Models">
                       <Chips items={key.models} empty="All models" />
                     </td>
-                    <td data-label="Created">{formatTime(key.created_at)}</td>
-                    <td data-label="Last used">{key.last_used_at ? formatTime(key.last_used_at) : 'Never'}</td>
+                    <td data-label="Created" className="nowrap">{formatDate(key.created_at)}</td>
+                    <td data-label="Last used" className="nowrap">{key.last_used_at ? formatTime(key.last_used_at) : 'Never'}</td>
                     <td data-label="Status">
                       {revoked ? (
                         <StatusBadge status="revoked" label={`Revoked ${formatTime(key.revoked_at)}`} />

@@ -112,7 +112,7 @@ export function BudgetsPage() {
             <tbody>
               {alertRows.map((alert) => (
                 <tr key={alert.id} data-testid="budget-alert-row">
-                  <td data-label="Raised">{formatTime(alert.created_at)}</td>
+                  <td data-label="Raised" className="nowrap">{formatTime(alert.created_at)}</td>
                   <td data-label="Budget">{scopeLabel(alert.scope, alert.principal_id)}</td>
                   <td data-label="Threshold" className="numeric">{alert.threshold_percent}%</td>
                   <td data-label="Spend" className="numeric">{formatUsd(alert.spend_usd)}</td>

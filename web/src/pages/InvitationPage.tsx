@@ -49,6 +49,7 @@ export function InvitationPage({ token, onSignedIn }: { token: string; onSignedI
             <p className="muted">This invitation expires {formatTime(invitation.data.expires_at)}.</p>
             <ErrorAlert message={error} />
             <form className="stack" onSubmit={onSubmit}>
+              <input type="text" name="username" autoComplete="username" value={invitation.data.email} readOnly hidden />
               <NewPasswordFields
                 password={password}
                 confirmation={confirmation}

@@ -3,7 +3,7 @@ import { useApiData } from '../api/useApiData';
 import { EmptyState, ErrorAlert, Loading } from '../components/Feedback';
 import { ProviderIcon } from '../components/ProviderIcon';
 import { Chips } from '../components/StatusBadge';
-import { formatUsd } from '../format';
+import { formatUsdRate } from '../format';
 
 export function ModelsPage() {
   const models = useApiData<ListAnswer<Model>>('/api/v1/admin/models');
@@ -47,10 +47,7 @@ export function ModelsPage() {
                       <th scope="col">Upstream model</th>
                       <th scope="col">API style</th>
                       <th scope="col">Capabilities</th>
-                      <th scope="col">Input / 1M</th>
-                      <th scope="col">Output / 1M</th>
-                      <th scope="col">Cache read / 1M</th>
-                      <th scope="col">Cache write / 1M</th>
+                      <th scope="col">Price per 1M tokens</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -68,9 +65,12 @@ export function ModelsPage() {
   );
 }
 
-function price(value: string | null): string {
-  return value === null ? '—' : formatUsd(value);
-}
+const PRICE_LINES = [
+  ['Input', 'input_per_million'],
+  ['Output', 'output_per_million'],
+  ['Cache read', 'cache_read_per_million'],
+  ['Cache write', 'cache_write_per_million'],
+] as const;
 
 function RouteRow({ route }: { route: ModelRoute }) {
   const capabilities = Object.entries(route.capabilities);
@@ -108,21 +108,21 @@ function RouteRow({ route }: { route: ModelRoute }) {
           {capabilities.length === 0 && <span className="muted">—</span>}
         </span>
       </td>
-      {pricing.source === 'none' ? (
-        <td data-label="Pricing" colSpan={4} className="muted">
-          No pricing
-        </td>
-      ) : (
-        <>
-          <td data-label="Input / 1M">{price(pricing.input_per_million)}</td>
-          <td data-label="Output / 1M">{price(pricing.output_per_million)}</td>
-          <td data-label="Cache read / 1M">{price(pricing.cache_read_per_million)}</td>
-          <td data-label="Cache write / 1M">
-            {price(pricing.cache_write_per_million)}
+      <td data-label="Price per 1M tokens">
+        {pricing.source === 'none' ? (
+          <span className="muted">No pricing</span>
+        ) : (
+          <dl className="price-list">
+            {PRICE_LINES.filter(([, field]) => pricing[field] !== null).map(([label, field]) => (
+              <div key={field}>
+                <dt>{label}</dt>
+                <dd>{formatUsdRate(pricing[field])}</dd>
+              </div>
+            ))}
             {pricing.source === 'override' && <span className="chip chip-quiet">override</span>}
-          </td>
-        </>
-      )}
+          </dl>
+        )}
+      </td>
     </tr>
   );
 }

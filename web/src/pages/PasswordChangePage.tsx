@@ -45,6 +45,7 @@ export function PasswordChangePage({ onChanged }: { onChanged: (session: SignedI
         </p>
         <ErrorAlert message={error} />
         <form className="stack" onSubmit={onSubmit}>
+          <input type="text" name="username" autoComplete="username" value={session.user.email} readOnly hidden />
           <label className="field">
             <span>Current password</span>
             <input

@@ -122,7 +122,7 @@ export function RequestLogsPage() {
             <tbody>
               {rows.map((log) => (
                 <tr key={log.id} data-testid="request-log-row" onClick={() => setOpenId(log.id)}>
-                  <td data-label="Time">{formatTimeSeconds(log.occurred_at)}</td>
+                  <td data-label="Time" className="nowrap">{formatTimeSeconds(log.occurred_at)}</td>
                   <td data-label="Status">
                     <span className={`badge badge-${statusTone(log.status)}`}>{log.status}</span>
                     {log.error_code && <span className="muted small block">{log.error_code}</span>}

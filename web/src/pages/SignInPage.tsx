@@ -47,7 +47,7 @@ export function SignInPage({ options, onSignedIn }: SignInPageProps) {
         <h1>Sign in</h1>
         <ErrorAlert message={error} />
         {passwordEnabled && (
-          <form className="stack" onSubmit={onSubmit} aria-label="Sign in with email and password">
+          <form className="stack" onSubmit={onSubmit}>
             <label className="field">
               <span>Email</span>
               <input

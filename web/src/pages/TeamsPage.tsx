@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { api, messageOf } from '../api/client';
 import type { ListAnswer, Team, TeamMember, TeamRole } from '../api/types';
 import { useApiData } from '../api/useApiData';
@@ -124,6 +124,7 @@ export function TeamsPage() {
 }
 
 function CreateTeamDialog({ onClose, onCreated }: { onClose: () => void; onCreated: () => void }) {
+  const hintId = useId();
   const [id, setId] = useState('');
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
@@ -146,11 +147,15 @@ function CreateTeamDialog({ onClose, onCreated }: { onClose: () => void; onCreat
     <Modal title="Create team" onClose={onClose}>
       <form className="stack" onSubmit={onSubmit}>
         <ErrorAlert message={error} />
-        <label className="field">
-          <span>Team id</span>
-          <input type="text" required value={id} onChange={(event) => setId(event.target.value)} />
-          <small className="muted">A short key such as <code>platform</code>; it cannot change later.</small>
-        </label>
+        <div className="field">
+          <label className="field">
+            <span>Team id</span>
+            <input type="text" required aria-describedby={hintId} value={id} onChange={(event) => setId(event.target.value)} />
+          </label>
+          <small id={hintId} className="muted">
+            A short key such as <code>platform</code>; it cannot change later.
+          </small>
+        </div>
         <label className="field">
           <span>Name</span>
           <input type="text" required value={name} onChange={(event) => setName(event.target.value)} />

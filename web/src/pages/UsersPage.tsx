@@ -6,7 +6,7 @@ import { EmptyState, ErrorAlert, Loading } from '../components/Feedback';
 import { InvitationLink } from '../components/InvitationLink';
 import { ConfirmDialog, Modal } from '../components/Modal';
 import { StatusBadge } from '../components/StatusBadge';
-import { formatTime } from '../format';
+import { formatDate } from '../format';
 import { useIsPlatformAdmin, useSession } from '../session';
 
 const USERS_PATH = '/api/v1/admin/identity/users';
@@ -94,7 +94,7 @@ export function UsersPage() {
                   <td data-label="Status">
                     <StatusBadge status={user.status} />
                   </td>
-                  <td data-label="Created">{formatTime(user.created_at)}</td>
+                  <td data-label="Created" className="nowrap">{formatDate(user.created_at)}</td>
                   {isAdmin && (
                     <td data-label="Actions" className="row-actions">
                       {user.auth_mode === 'password' && user.status !== 'deactivated' && (
