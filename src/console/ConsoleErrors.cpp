@@ -58,8 +58,4 @@ GatewayError login_rate_limited(std::chrono::seconds retry_after) {
               fmt::format("too many failed sign-ins; try again in {} seconds", retry_after.count()));
 }
 
-GatewayError sign_in_failed(const std::string& message) {
-  return make(401, "authentication_error", "sign_in_failed", message);
-}
-
 }  // namespace sluice::console

@@ -19,6 +19,5 @@ GatewayError not_found(const std::string& what);
 GatewayError conflict(const std::string& message);
 GatewayError gone(const std::string& code, const std::string& message);
 GatewayError login_rate_limited(std::chrono::seconds retry_after);
-GatewayError sign_in_failed(const std::string& message);
 
 }  // namespace sluice::console

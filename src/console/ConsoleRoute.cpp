@@ -5,7 +5,6 @@
 #include <boost/algorithm/string/predicate.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <boost/url/parse.hpp>
 #include <boost/url/pct_string_view.hpp>
 
 #include <algorithm>
@@ -91,13 +90,25 @@ const std::string& ConsoleCall::path_param(std::string_view name) const {
 }
 
 std::optional<std::string> ConsoleCall::query(std::string_view name) const {
-  const std::string_view target = request().target();
+  return query_parameter(request().target(), name);
+}
+
+std::optional<std::string> query_parameter(std::string_view target, std::string_view name) {
   const auto question = target.find('?');
   if (question == std::string_view::npos) return std::nullopt;
-  auto params = boost::urls::parse_query(target.substr(question + 1));
-  if (!params) return std::nullopt;
-  for (const auto& param : *params) {
-    if (param.key == name) return std::string(param.value);
+  // Split by hand: every piece stays inside the target (a `+` is a space, as forms write it).
+  std::string_view rest = target.substr(question + 1);
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    const auto equals = pair.find('=');
+    if (pair.substr(0, equals) != name) continue;
+    std::string value(equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1));
+    std::replace(value.begin(), value.end(), '+', ' ');
+    const auto encoded = boost::urls::make_pct_string_view(value);
+    if (!encoded) return std::nullopt;  // malformed escapes: treated as absent
+    return encoded->decode();
   }
   return std::nullopt;
 }

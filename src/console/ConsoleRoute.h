@@ -148,6 +148,10 @@ class ConsoleRoutes {
   std::vector<ConsoleRoute> routes_;
 };
 
+// The query parameter `name` of a request target, percent-decoded (`+` read as a space); nullopt
+// when absent or malformed.
+std::optional<std::string> query_parameter(std::string_view target, std::string_view name);
+
 // Parses a handler's numeric path parameter; 404 `what` when it is not a positive integer.
 Expected<std::int64_t> numeric_id(const ConsoleCall& call, std::string_view param,
                                   const std::string& what);

@@ -180,6 +180,7 @@ awaitable<void> ConsoleRouter::serve_ui(server::Exchange& exchange, std::string_
 ConsoleRoutes all_console_routes() {
   ConsoleRoutes routes;
   add_auth_routes(routes);
+  add_sso_routes(routes);
   return routes;
 }
 

@@ -1,5 +1,7 @@
 #include "core/Digest.h"
 
+#include "core/Base64Url.h"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -37,24 +39,9 @@ void fill_random(std::uint8_t* out, std::size_t size) {
 }
 
 std::string random_url_token(std::size_t bytes) {
-  static constexpr char kBase64Url[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string random(bytes, '\0');
-  fill_random(reinterpret_cast<std::uint8_t*>(random.data()), random.size());
-  std::string token;
-  token.reserve((bytes * 4 + 2) / 3);
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (const char c : random) {
-    buffer = (buffer << 8) | static_cast<std::uint8_t>(c);
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      token.push_back(kBase64Url[(buffer >> bits) & 63]);
-    }
-  }
-  if (bits > 0) token.push_back(kBase64Url[(buffer << (6 - bits)) & 63]);
-  return token;
+  if (bytes > 0) fill_random(reinterpret_cast<std::uint8_t*>(random.data()), random.size());
+  return base64url_encode(random);
 }
 
 }  // namespace sluice

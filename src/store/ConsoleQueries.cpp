@@ -61,6 +61,11 @@ Expected<bool> set_initial_password(StoreConnection& connection, std::int64_t us
   return (*statement)->rows_affected() > 0;
 }
 
+Status activate_invited_user(StoreConnection& connection, std::int64_t user_id) {
+  return run_one(connection, "UPDATE users SET status = 'active' WHERE id = ? AND status = 'invited'",
+                 user_id);
+}
+
 Status insert_session(StoreConnection& connection, const ConsoleSessionRecord& session,
                       UnixMillis now) {
   auto transaction = StoreTransaction::begin(connection);

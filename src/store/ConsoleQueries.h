@@ -65,6 +65,9 @@ Status set_user_password(StoreConnection& connection, std::int64_t user_id,
 Expected<bool> set_initial_password(StoreConnection& connection, std::int64_t user_id,
                                     std::string_view password_hash, bool must_change_password);
 
+// An invited user who signs in by single sign-on becomes active.
+Status activate_invited_user(StoreConnection& connection, std::int64_t user_id);
+
 // Inserts `session`, first deleting every session that has passed its absolute expiry (sign-ins
 // are rare, so they are the moment to sweep).
 Status insert_session(StoreConnection& connection, const ConsoleSessionRecord& session,
