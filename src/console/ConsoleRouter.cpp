@@ -140,7 +140,7 @@ awaitable<Expected<ConsoleReply>> ConsoleRouter::dispatch(ConsoleCall& call, con
 
 awaitable<void> ConsoleRouter::serve_ui(server::Exchange& exchange, std::string_view path) {
   const auto& request = exchange.request();
-  if (request.method() != http::verb::get && request.method() != http::verb::head) {
+  if (request.method() != http::verb::get) {
     const auto refusal =
         GatewayError::method_not_allowed(std::string(request.method_string()), std::string(path));
     co_await api::respond_with_error(exchange, refusal);
@@ -173,7 +173,7 @@ awaitable<void> ConsoleRouter::serve_ui(server::Exchange& exchange, std::string_
   response.set("Content-Security-Policy",
                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                "frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
-  if (request.method() != http::verb::head) response.body() = asset->body;
+  response.body() = asset->body;
   co_await exchange.respond(std::move(response));
 }
 
