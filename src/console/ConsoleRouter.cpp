@@ -180,6 +180,9 @@ awaitable<void> ConsoleRouter::serve_ui(server::Exchange& exchange, std::string_
 ConsoleRoutes all_console_routes() {
   ConsoleRoutes routes;
   add_auth_routes(routes);
+  add_api_key_routes(routes);
+  add_model_routes(routes);
+  add_identity_routes(routes);
   return routes;
 }
 
