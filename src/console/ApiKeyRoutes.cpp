@@ -170,10 +170,15 @@ awaitable<Expected<KeyOwner>> owner_of_new_key(ConsoleCall& call, const json::ob
   co_return malformed;
 }
 
+// The listing GET /api-keys asks for: the caller's visible keys, revoked ones on request.
+store::ApiKeyListQuery requested_listing(const ConsoleCall& call) {
+  const std::optional<std::string> include = call.query("include_revoked");
+  return visible_to(call.user(), include && *include == "true");
+}
+
 awaitable<Expected<ConsoleReply>> list_keys(ConsoleCall& call) {
-  const bool include_revoked = call.query("include_revoked") == std::optional<std::string>("true");
   auto list = call.services.store.executor().run<std::vector<store::ApiKeyListing>>(
-      [query = visible_to(call.user(), include_revoked)](store::StoreConnection& c) {
+      [query = requested_listing(call)](store::StoreConnection& c) {
         return store::queries::list_api_key_listings(c, query);
       });
   auto keys = co_await std::move(list);

@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
 #include <boost/url/pct_string_view.hpp>
 
 #include <algorithm>
@@ -91,13 +92,13 @@ const std::string& ConsoleCall::path_param(std::string_view name) const {
 }
 
 std::optional<std::string> ConsoleCall::query(std::string_view name) const {
-  const std::string_view target = request().target();
-  const auto question = target.find('?');
-  if (question == std::string_view::npos) return std::nullopt;
-  auto params = boost::urls::parse_query(target.substr(question + 1));
-  if (!params) return std::nullopt;
-  for (const auto& param : *params) {
-    if (param.key == name) return std::string(param.value);
+  // The whole target through parse_origin_form: Boost 1.81's parse_query() on the query alone reads
+  // past the end of a view that is not NUL-terminated (the request target is not), so a value came
+  // back with the bytes after it ("true HTTP/1.1…").
+  auto target = boost::urls::parse_origin_form(request().target());
+  if (!target) return std::nullopt;
+  for (const auto& param : target->params()) {  // percent-decoded
+    if (param.key == name) return param.value;
   }
   return std::nullopt;
 }
