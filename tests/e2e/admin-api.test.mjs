@@ -104,6 +104,7 @@ async function invitedUser(admin, email, password) {
 describe('admin API: keys, models and people', () => {
   let gw;
   let admin;
+  let alice;  // a plain user, later an admin of team `batch`
   before(async () => {
     gw = await startAdminGateway();
     admin = await signIn(gw.baseURL, 'admin@local', ADMIN_PASSWORD);
@@ -201,7 +202,7 @@ describe('admin API: keys, models and people', () => {
   });
 
   test('a plain user sees only their own keys and may not administer people or reveal', async () => {
-    const { client: alice } = await invitedUser(admin, 'alice@example.com', 'alice-password-1');
+    ({ client: alice } = await invitedUser(admin, 'alice@example.com', 'alice-password-1'));
     assert.equal(alice.session.permissions.group, 'users');
 
     const own = await alice.post('/api/v1/admin/api-keys', { name: 'alice cli', models: ['demo'] });
@@ -329,14 +330,22 @@ describe('admin API: keys, models and people', () => {
     assert.equal((await listModels(caller)).status, 200);
 
     const users = await admin.get('/api/v1/admin/identity/users');
-    const alice = users.body.data.find((u) => u.email === 'alice@example.com');
-    const member = await admin.post('/api/v1/admin/identity/teams/batch/members', { user_id: alice.id, role: 'admin' });
+    const aliceUser = users.body.data.find((u) => u.email === 'alice@example.com');
+    const member = await admin.post('/api/v1/admin/identity/teams/batch/members', { user_id: aliceUser.id, role: 'admin' });
     assert.equal(member.status, 200, JSON.stringify(member.body));
     assert.deepEqual(member.body.team.members.map((m) => [m.email, m.role]), [['alice@example.com', 'admin']]);
     assert.deepEqual(member.body.team.service_accounts, ['nightly']);
 
+    // A team admin sees their team's service accounts' keys beside their own, and no others.
+    const teamView = await alice.get('/api/v1/admin/api-keys');
+    assert.deepEqual(teamView.body.data.map((k) => k.owner.id).sort(), ['alice@example.com', 'nightly']);
+    const theirs = await alice.post('/api/v1/admin/api-keys', { name: 'n2', owner: { kind: 'service_account', id: 'nightly' } });
+    assert.equal(theirs.status, 201, JSON.stringify(theirs.body));
+    const notTheirs = await alice.post('/api/v1/admin/api-keys', { name: 'q', owner: { kind: 'service_account', id: 'quickstart' } });
+    assert.equal(notTheirs.status, 403);
+
     const listed = await admin.get('/api/v1/admin/identity/service-accounts');
-    assert.equal(listed.body.data.find((a) => a.id === 'nightly').keys, 1);
+    assert.equal(listed.body.data.find((a) => a.id === 'nightly').keys, 2);
 
     const disabled = await admin.del('/api/v1/admin/identity/service-accounts/nightly');
     assert.equal(disabled.status, 200);
