@@ -168,7 +168,7 @@ TYPED_TEST(StoreTest, ServiceAccountOfAnUnknownTeamIsAConflict) {
 }
 
 TYPED_TEST(StoreTest, UpsertsUsersByEmailKeepingTheirIdAndCreationTime) {
-  UserRecord user{0, "ada@example.com", "Ada", "password", "user", {}, {}, true, 5'000};
+  UserRecord user{0, "ada@example.com", "Ada", "password", "user", {}, {}, true, 5'000, "invited", {}, false};
   const auto id = must(this->store_->upsert_user_sync(user));
   user.name = "Ada L.";
   user.global_role = "platform_admin";
