@@ -253,7 +253,7 @@ int serve(const std::string& path) {
   // The admin console (API and UI) shares the listener; the UI's files are read once, here.
   auto console_services = std::unique_ptr<console::ConsoleServices>(new console::ConsoleServices{
       *store, active, key_directory, *cipher, {}, {},
-      console::UiAssets::load(console::UiAssets::default_directory())});
+      console::UiAssets::load(console::UiAssets::default_directory()), *catalog});
   if (console_services->ui.empty()) {
     spdlog::warn("admin UI: no built files in {} (run `npm run build` in web/); /admin/ answers 404",
                  console_services->ui.directory());

@@ -87,6 +87,7 @@ CallerKeyRegistry CallerKeyRegistry::from_rows(const std::vector<store::CallerKe
     key.store_id = row.key.id;
     key.revoked = row.key.revoked();
     key.owner_exists = row.owner_exists;
+    key.owner_disabled = row.owner_disabled;
     registry.by_public_id_.emplace(key.public_id, std::move(key));
   }
   return registry;
@@ -108,6 +109,10 @@ Expected<const CallerKey*> CallerKeyRegistry::authenticate(std::string_view pres
   // Checked after the secret, so only the key's holder learns that it was revoked.
   if (found->second.revoked) {
     return GatewayError::authentication("api_key_revoked", "API key has been revoked");
+  }
+  if (found->second.owner_disabled) {
+    return GatewayError::authentication("api_key_owner_disabled",
+                                        "API key's owner has been deactivated");
   }
   if (!found->second.owner_exists) {
     return GatewayError{500, "authentication_error", "api_key_owner_invalid", std::nullopt,

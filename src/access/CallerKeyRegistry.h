@@ -42,6 +42,7 @@ struct CallerKey {
   std::optional<std::int64_t> store_id;  // api_keys.id, for the ledger; none for config-only keys
   bool revoked = false;                  // kept so a revoked key is told apart from an unknown one
   bool owner_exists = true;              // false: the owner's row is gone (a store inconsistency)
+  bool owner_disabled = false;           // the owner is deactivated / disabled: 401, not 500
 
   // Grants and allowlists for one gateway model id (an alias is checked as itself: alias
   // authorization is independent of its target, as the reference specifies).
@@ -56,7 +57,10 @@ class CallerKeyRegistry {
   // Every key in the store (store::queries::list_caller_keys), revoked ones included.
   static CallerKeyRegistry from_rows(const std::vector<store::CallerKeyRecord>& rows);
 
-  // The key's owner, or the 401 the reference's table gives for why not.
+  // The key's owner, or the 401 the reference's table gives for why not. A key whose owner was
+  // deactivated (user) or disabled (service account) in the admin console answers 401
+  // api_key_owner_disabled: the reference has no code for it, and it is the caller's standing that
+  // changed, not a broken store (which stays 500 api_key_owner_invalid).
   Expected<const CallerKey*> authenticate(std::string_view presented_key) const;
 
   std::size_t size() const { return by_public_id_.size(); }

@@ -144,18 +144,9 @@ class Seeding {
     return store::Done{};
   }
 
-  // The user's own budget or the default for every human user, and the per-model defaults.
   Status seed_user_budgets(const std::string& email, const std::optional<config::Budget>& own) {
-    const auto& defaults = config_.budgets.users;
-    const auto& effective = own ? own : defaults.default_budget;
-    if (effective) {
-      auto done = upsert_budget(budget_row(store::BudgetScope::kUser, email, std::nullopt, *effective));
-      if (!done) return done;
-    }
-    for (const auto& model_default : defaults.model_defaults) {
-      auto done = upsert_budget(budget_row(store::BudgetScope::kUserModel, email,
-                                           model_default.model, model_default.budget));
-      if (!done) return done;
+    for (const auto& row : user_budget_rows(config_, email, own)) {
+      if (auto done = upsert_budget(row); !done) return done;
     }
     return store::Done{};
   }
@@ -247,6 +238,22 @@ store::UnixMillis now_ms() {
 }
 
 }  // namespace
+
+std::vector<store::BudgetRecord> user_budget_rows(const config::GatewayConfig& config,
+                                                  const std::string& email,
+                                                  const std::optional<config::Budget>& own) {
+  std::vector<store::BudgetRecord> rows;
+  const auto& defaults = config.budgets.users;
+  const auto& effective = own ? own : defaults.default_budget;
+  if (effective) {
+    rows.push_back(budget_row(store::BudgetScope::kUser, email, std::nullopt, *effective));
+  }
+  for (const auto& model_default : defaults.model_defaults) {
+    rows.push_back(budget_row(store::BudgetScope::kUserModel, email, model_default.model,
+                              model_default.budget));
+  }
+  return rows;
+}
 
 std::string SeedSummary::to_string() const {
   return fmt::format(

@@ -31,6 +31,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sluice::access {
 
@@ -48,6 +49,13 @@ struct SeedSummary {
   // One line for the command line and the startup log.
   std::string to_string() const;
 };
+
+// The budget rows that apply to a human user (docs/identity.md): their own budget or else
+// `budgets.users.default`, and one per `budgets.users.model_defaults` entry. Seeding writes them for
+// the users the config lists; whatever creates another user (the admin console) writes them too.
+std::vector<store::BudgetRecord> user_budget_rows(const config::GatewayConfig& config,
+                                                  const std::string& email,
+                                                  const std::optional<config::Budget>& own);
 
 // Seeds on `connection` (a store thread's, or a test's) in one transaction. `now` stamps new rows.
 Expected<SeedSummary> seed_identities(const config::GatewayConfig& config,

@@ -96,7 +96,8 @@ std::optional<std::string> ConsoleCall::query(std::string_view name) const {
 std::optional<std::string> query_parameter(std::string_view target, std::string_view name) {
   const auto question = target.find('?');
   if (question == std::string_view::npos) return std::nullopt;
-  // Split by hand: every piece stays inside the target (a `+` is a space, as forms write it).
+  // Split by hand, every piece inside the target: Boost 1.81's parse_query() reads past the end of
+  // a view that is not NUL-terminated, as a request target is not. (`+` is a space, as forms write.)
   std::string_view rest = target.substr(question + 1);
   while (!rest.empty()) {
     const auto amp = rest.find('&');

@@ -181,6 +181,9 @@ ConsoleRoutes all_console_routes() {
   ConsoleRoutes routes;
   add_auth_routes(routes);
   add_sso_routes(routes);
+  add_api_key_routes(routes);
+  add_model_routes(routes);
+  add_identity_routes(routes);
   return routes;
 }
 

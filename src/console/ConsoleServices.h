@@ -1,6 +1,7 @@
 // ConsoleServices: what the admin API's handlers share — the store, the live config, the key
 // directory to refresh after key changes, the cipher that seals managed keys, the password
-// threads, the sign-in rate limit and the UI's files. Built once in main and owned by the router.
+// threads, the sign-in rate limit, the UI's files and the price catalog the models page shows
+// (the one the accounting charges from). Built once in main and owned by the router.
 #pragma once
 
 #include "access/KeyDirectory.h"
@@ -9,6 +10,7 @@
 #include "console/LoginThrottle.h"
 #include "console/PasswordWork.h"
 #include "console/UiAssets.h"
+#include "ledger/PriceCatalog.h"
 #include "store/Store.h"
 
 #include <memory>
@@ -24,6 +26,7 @@ struct ConsoleServices {
   PasswordWork passwords;
   LoginThrottle throttle;
   UiAssets ui;
+  std::shared_ptr<const ledger::PriceCatalog> prices;  // null: every route shows `none` or its override
 };
 
 }  // namespace sluice::console

@@ -8,20 +8,7 @@ namespace sluice::store::queries {
 namespace {
 
 // users joined as `u`, every column qualified, in read_user's order.
-std::string qualified_user_columns() {
-  std::string columns;
-  std::string_view rest = detail::kUserColumns;
-  while (!rest.empty()) {
-    const auto comma = rest.find(',');
-    std::string_view column = rest.substr(0, comma);
-    while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
-    if (!columns.empty()) columns += ", ";
-    columns += "u.";
-    columns += column;
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-  }
-  return columns;
-}
+std::string qualified_user_columns() { return detail::qualified_columns(detail::kUserColumns, "u"); }
 
 Status run_one(StoreConnection& connection, std::string_view sql, auto&&... values) {
   auto statement = connection.prepare(sql);

@@ -6,35 +6,12 @@
 
 #include <fmt/format.h>
 
-#include <set>
 #include <unordered_map>
 
 namespace sluice::store::queries {
 namespace {
 
-constexpr std::string_view kKeyColumns =
-    "id, public_id, secret_hash, name, owner_kind, owner_id, config_key_id, encrypted_secret,"
-    " created_at, revoked_at, last_used_at";
-
-// The same columns, qualified for a query that joins api_keys as `k`.
-constexpr std::string_view kQualifiedKeyColumns =
-    "k.id, k.public_id, k.secret_hash, k.name, k.owner_kind, k.owner_id, k.config_key_id,"
-    " k.encrypted_secret, k.created_at, k.revoked_at, k.last_used_at";
-
-ApiKeyRecord read_key(const StoreStatement& row) {
-  ApiKeyRecord key;
-  key.id = row.column_int64(0);
-  key.public_id = row.column_text(1);
-  key.secret_hash = row.column_text(2);
-  key.name = row.column_text(3);
-  key.owner = {detail::principal_kind_from(row.column_text(4)), row.column_text(5)};
-  key.config_key_id = row.column_optional_text(6);
-  key.encrypted_secret = row.column_optional_text(7);
-  key.created_at = row.column_int64(8);
-  key.revoked_at = row.column_optional_int64(9);
-  key.last_used_at = row.column_optional_int64(10);
-  return key;
-}
+using detail::kApiKeyColumns;
 
 Expected<std::vector<std::string>> read_grants(StoreConnection& connection, std::int64_t key_id) {
   auto statement = connection.prepare(
@@ -51,32 +28,14 @@ Expected<std::vector<std::string>> read_grants(StoreConnection& connection, std:
   return models;
 }
 
-Status replace_grants(StoreConnection& connection, std::int64_t key_id,
-                      const std::vector<std::string>& models) {
-  auto cleared = connection.prepare("DELETE FROM api_key_models WHERE api_key_id = ?");
-  if (!cleared) return cleared.error();
-  (*cleared)->bind(1, key_id);
-  if (auto done = (*cleared)->run(); !done) return done;
-  // A set: the same model granted twice in the config is one grant, not a primary key conflict.
-  for (const std::string& model : std::set<std::string>(models.begin(), models.end())) {
-    auto insert =
-        connection.prepare("INSERT INTO api_key_models (api_key_id, model_id) VALUES (?, ?)");
-    if (!insert) return insert.error();
-    (*insert)->bind(1, key_id);
-    (*insert)->bind(2, model);
-    if (auto done = (*insert)->run(); !done) return done;
-  }
-  return Done{};
-}
-
-// Runs a SELECT of kKeyColumns and attaches each key's grants.
+// Runs a SELECT of kApiKeyColumns and attaches each key's grants.
 Expected<std::vector<ApiKeyRecord>> read_keys(StoreConnection& connection, StoreStatement& select) {
   std::vector<ApiKeyRecord> keys;
   while (true) {
     auto row = select.step();
     if (!row) return row.error();
     if (!*row) break;
-    keys.push_back(read_key(select));
+    keys.push_back(detail::read_api_key(select));
   }
   for (ApiKeyRecord& key : keys) {
     auto grants = read_grants(connection, key.id);
@@ -162,7 +121,7 @@ Expected<std::int64_t> upsert_api_key(StoreConnection& connection, const ApiKeyR
   insert.bind(8, key.created_at);
   auto id = detail::required_int64(insert, "upsert api key");
   if (!id) return id.error();
-  if (auto granted = replace_grants(connection, *id, key.granted_models); !granted) {
+  if (auto granted = detail::replace_api_key_grants(connection, *id, key.granted_models); !granted) {
     return granted.error();
   }
   if (auto committed = transaction->commit(); !committed) return committed.error();
@@ -171,7 +130,7 @@ Expected<std::int64_t> upsert_api_key(StoreConnection& connection, const ApiKeyR
 
 Expected<std::optional<ApiKeyRecord>> find_api_key(StoreConnection& connection,
                                                    std::string_view public_id) {
-  const std::string sql = fmt::format("SELECT {} FROM api_keys WHERE public_id = ?", kKeyColumns);
+  const std::string sql = fmt::format("SELECT {} FROM api_keys WHERE public_id = ?", kApiKeyColumns);
   auto statement = connection.prepare(sql);
   if (!statement) return statement.error();
   (*statement)->bind(1, public_id);
@@ -194,7 +153,7 @@ Expected<bool> revoke_api_key(StoreConnection& connection, std::int64_t key_id, 
 Expected<std::vector<ApiKeyRecord>> list_api_keys(StoreConnection& connection,
                                                   const Principal& owner) {
   const std::string sql = fmt::format(
-      "SELECT {} FROM api_keys WHERE owner_kind = ? AND owner_id = ? ORDER BY id", kKeyColumns);
+      "SELECT {} FROM api_keys WHERE owner_kind = ? AND owner_id = ? ORDER BY id", kApiKeyColumns);
   auto statement = connection.prepare(sql);
   if (!statement) return statement.error();
   (*statement)->bind(1, to_text(owner.kind));
@@ -203,15 +162,18 @@ Expected<std::vector<ApiKeyRecord>> list_api_keys(StoreConnection& connection,
 }
 
 Expected<std::vector<CallerKeyRecord>> list_caller_keys(StoreConnection& connection) {
-  // Owners join by kind: a service account by id, a user by email (the user's principal id).
+  // Owners join by kind: a service account by id, a user by email (the user's principal id). A
+  // disabled account or a deactivated user still owns its keys (they come back with the owner),
+  // but they are flagged so the registry refuses them.
   const std::string sql = fmt::format(
       "SELECT {}, CASE WHEN sa.id IS NOT NULL OR u.id IS NOT NULL THEN 1 ELSE 0 END,"
-      " COALESCE(sa.team_id, u.team_id)"
+      " COALESCE(sa.team_id, u.team_id),"
+      " CASE WHEN sa.disabled_at IS NOT NULL OR u.status = 'deactivated' THEN 1 ELSE 0 END"
       " FROM api_keys k"
       " LEFT JOIN service_accounts sa ON k.owner_kind = 'service_account' AND sa.id = k.owner_id"
       " LEFT JOIN users u ON k.owner_kind = 'user' AND u.email = k.owner_id"
       " ORDER BY k.id",
-      kQualifiedKeyColumns);
+      detail::qualified_columns(kApiKeyColumns, "k"));
   auto keys = connection.prepare(sql);
   if (!keys) return keys.error();
   std::vector<CallerKeyRecord> records;
@@ -221,9 +183,10 @@ Expected<std::vector<CallerKeyRecord>> list_caller_keys(StoreConnection& connect
     if (!row) return row.error();
     if (!*row) break;
     CallerKeyRecord record;
-    record.key = read_key(**keys);
+    record.key = detail::read_api_key(**keys);
     record.owner_exists = (*keys)->column_bool(11);
     record.owner_team = (*keys)->column_optional_text(12);
+    record.owner_disabled = (*keys)->column_bool(13);
     index_of.emplace(record.key.id, records.size());
     records.push_back(std::move(record));
   }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 namespace sluice::store::detail {
 
 PrincipalKind principal_kind_from(std::string_view text) {
@@ -49,6 +51,55 @@ Expected<std::optional<UserRecord>> first_user(StoreStatement& select) {
   if (*row) user = read_user(select);
   select.reset();
   return user;
+}
+
+ApiKeyRecord read_api_key(const StoreStatement& row, int first_column) {
+  const int c = first_column;
+  ApiKeyRecord key;
+  key.id = row.column_int64(c);
+  key.public_id = row.column_text(c + 1);
+  key.secret_hash = row.column_text(c + 2);
+  key.name = row.column_text(c + 3);
+  key.owner = {principal_kind_from(row.column_text(c + 4)), row.column_text(c + 5)};
+  key.config_key_id = row.column_optional_text(c + 6);
+  key.encrypted_secret = row.column_optional_text(c + 7);
+  key.created_at = row.column_int64(c + 8);
+  key.revoked_at = row.column_optional_int64(c + 9);
+  key.last_used_at = row.column_optional_int64(c + 10);
+  return key;
+}
+
+Status replace_api_key_grants(StoreConnection& connection, std::int64_t key_id,
+                              const std::vector<std::string>& models) {
+  auto cleared = connection.prepare("DELETE FROM api_key_models WHERE api_key_id = ?");
+  if (!cleared) return cleared.error();
+  (*cleared)->bind(1, key_id);
+  if (auto done = (*cleared)->run(); !done) return done;
+  // A set: the same model granted twice in the config is one grant, not a primary key conflict.
+  for (const std::string& model : std::set<std::string>(models.begin(), models.end())) {
+    auto insert =
+        connection.prepare("INSERT INTO api_key_models (api_key_id, model_id) VALUES (?, ?)");
+    if (!insert) return insert.error();
+    (*insert)->bind(1, key_id);
+    (*insert)->bind(2, model);
+    if (auto done = (*insert)->run(); !done) return done;
+  }
+  return Done{};
+}
+
+std::string qualified_columns(std::string_view columns, std::string_view alias) {
+  std::string qualified;
+  while (!columns.empty()) {
+    const auto comma = columns.find(',');
+    std::string_view column = columns.substr(0, comma);
+    while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
+    if (!qualified.empty()) qualified += ", ";
+    qualified += alias;
+    qualified += '.';
+    qualified += column;
+    columns = comma == std::string_view::npos ? std::string_view() : columns.substr(comma + 1);
+  }
+  return qualified;
 }
 
 }  // namespace sluice::store::detail

@@ -8,7 +8,9 @@
 #include "store/StoreRecords.h"
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace sluice::store::detail {
 
@@ -29,5 +31,17 @@ inline constexpr std::string_view kUserColumns =
 UserRecord read_user(const StoreStatement& row, int first_column = 0);
 // Runs a SELECT of kUserColumns and reads its first row, then resets it; nullopt without one.
 Expected<std::optional<UserRecord>> first_user(StoreStatement& select);
+
+// The columns of an api_keys row, in the order read_api_key reads them (grants are read apart).
+inline constexpr std::string_view kApiKeyColumns =
+    "id, public_id, secret_hash, name, owner_kind, owner_id, config_key_id, encrypted_secret,"
+    " created_at, revoked_at, last_used_at";
+ApiKeyRecord read_api_key(const StoreStatement& row, int first_column = 0);
+// Makes the key's grants exactly `models` (duplicates collapse).
+Status replace_api_key_grants(StoreConnection& connection, std::int64_t key_id,
+                              const std::vector<std::string>& models);
+
+// "id, name" qualified as "u.id, u.name": a column list for a query that joins its table as `alias`.
+std::string qualified_columns(std::string_view columns, std::string_view alias);
 
 }  // namespace sluice::store::detail

@@ -29,8 +29,10 @@ class SqliteStatement final : public StoreStatement {
     sqlite3_bind_double(statement_, index, value);
   }
   void bind_text(int index, std::string_view value) override {
-    sqlite3_bind_text64(statement_, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                        SQLITE_UTF8);
+    // A default-constructed view has a null data(), which SQLite would bind as NULL: an empty
+    // string must stay '' (delete_user_sessions compares `id_hash <> ''`).
+    sqlite3_bind_text64(statement_, index, value.data() ? value.data() : "", value.size(),
+                        SQLITE_TRANSIENT, SQLITE_UTF8);
   }
 
   Expected<bool> step() override {

@@ -40,8 +40,9 @@ Expected<bool> revoke_api_key(StoreConnection& connection, std::int64_t key_id, 
 Expected<std::vector<ApiKeyRecord>> list_api_keys(StoreConnection& connection,
                                                   const Principal& owner);
 
-// Every key, revoked or not, with its grants and its owner's team: what KeyDirectory indexes.
-// Three queries, whatever the number of keys, so a periodic refresh stays cheap.
+// Every key, revoked or not, with its grants, its owner's team and whether the owner is switched
+// off (a deactivated user, a disabled service account): what KeyDirectory indexes. Two queries,
+// whatever the number of keys, so a periodic refresh stays cheap.
 Expected<std::vector<CallerKeyRecord>> list_caller_keys(StoreConnection& connection);
 
 // By (scope, principal, model); returns the budget's id.

@@ -78,6 +78,9 @@ struct CallerKeyRecord {
   ApiKeyRecord key;
   bool owner_exists = false;               // false: the owning user / service account row is gone
   std::optional<std::string> owner_team;  // the owner's team; nullopt when it has none
+  // The owner is a deactivated user or a disabled service account: the key must not work, but
+  // nothing is broken (owner_exists stays true), so the caller hears a 401, not a 500.
+  bool owner_disabled = false;
 };
 
 enum class BudgetScope { kUser, kUserModel, kServiceAccount };

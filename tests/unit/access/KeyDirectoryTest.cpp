@@ -2,6 +2,7 @@
 #include "IdentityTestSupport.h"
 #include "access/IdentitySeeder.h"
 #include "access/KeyDirectory.h"
+#include "store/ConsoleQueries.h"
 
 #include <boost/asio/io_context.hpp>
 
@@ -100,6 +101,26 @@ TYPED_TEST(KeyDirectoryTest, AKeyWhoseOwnerIsGoneIsAnInvalidOwner) {
   ASSERT_FALSE(key);
   EXPECT_EQ(key.error().status, 500);
   EXPECT_EQ(key.error().code, "api_key_owner_invalid");
+}
+
+TYPED_TEST(KeyDirectoryTest, KeysOfADeactivatedUserOrDisabledAccountAreRefusedWith401) {
+  this->add_user_key();
+  must(this->store_->executor().template run_sync<std::optional<store::UserRecord>>(
+      [](store::StoreConnection& c) -> Expected<std::optional<store::UserRecord>> {
+        auto ann = store::queries::find_user(c, "ann@example.com");
+        if (!ann || !*ann) return ann;
+        return store::queries::deactivate_user(c, (*ann)->id);
+      }));
+  must(this->store_->executor().template run_sync<bool>([](store::StoreConnection& c) {
+    return store::queries::disable_service_account(c, "ci", 5'000);
+  }));
+  must(this->directory_->refresh());
+  for (const char* presented : {kUserKey, kCiKey}) {
+    const auto key = this->directory_->current()->authenticate(presented);
+    ASSERT_FALSE(key) << presented;
+    EXPECT_EQ(key.error().status, 401) << presented;
+    EXPECT_EQ(key.error().code, "api_key_owner_disabled") << presented;
+  }
 }
 
 TYPED_TEST(KeyDirectoryTest, ARequestKeepsItsSnapshotAcrossARefresh) {
