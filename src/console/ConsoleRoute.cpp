@@ -94,10 +94,13 @@ std::optional<std::string> ConsoleCall::query(std::string_view name) const {
   const std::string_view target = request().target();
   const auto question = target.find('?');
   if (question == std::string_view::npos) return std::nullopt;
-  auto params = boost::urls::parse_query(target.substr(question + 1));
+  // A copy, not a view into the request: Boost.URL 1.81's parse_query reads the last value up to
+  // a NUL, past the end of a view that has none (the request's target is not NUL-terminated).
+  const std::string query_text(target.substr(question + 1));
+  auto params = boost::urls::parse_query(query_text);
   if (!params) return std::nullopt;
   for (const auto& param : *params) {
-    if (param.key == name) return std::string(param.value);
+    if (param.key == name) return param.value.decode();
   }
   return std::nullopt;
 }
