@@ -180,6 +180,8 @@ awaitable<void> ConsoleRouter::serve_ui(server::Exchange& exchange, std::string_
 ConsoleRoutes all_console_routes() {
   ConsoleRoutes routes;
   add_auth_routes(routes);
+  add_spend_routes(routes);
+  add_request_log_routes(routes);
   return routes;
 }
 
