@@ -184,6 +184,8 @@ ConsoleRoutes all_console_routes() {
   add_api_key_routes(routes);
   add_model_routes(routes);
   add_identity_routes(routes);
+  add_spend_routes(routes);
+  add_request_log_routes(routes);
   return routes;
 }
 

@@ -57,32 +57,38 @@ BudgetEnforcer::BudgetEnforcer(std::shared_ptr<const config::GatewayConfig> conf
       clock_(std::move(clock)),
       zoneinfo_dir_(std::move(zoneinfo_dir)) {}
 
-std::vector<ApplicableBudget> BudgetEnforcer::budgets_for(const access::Principal& principal,
-                                                          std::string_view model_id) const {
-  const std::shared_ptr<const config::GatewayConfig> config = config_.current();
+std::vector<ApplicableBudget> budgets_binding(const config::GatewayConfig& config,
+                                              const access::Principal& principal,
+                                              std::string_view model_id) {
   std::vector<ApplicableBudget> budgets;
   if (principal.kind == access::PrincipalKind::kServiceAccount) {
-    for (const auto& account : config->service_accounts) {
+    for (const auto& account : config.service_accounts) {
       if (account.id == principal.id) {
         budgets.push_back({store::BudgetScope::kServiceAccount, principal.id, "", account.budget});
       }
     }
     return budgets;
   }
-  const config::UserConfig* user = find_user(*config, principal.id);
+  const config::UserConfig* user = find_user(config, principal.id);
   if (user != nullptr && user->budget) {
     budgets.push_back({store::BudgetScope::kUser, principal.id, "", *user->budget});
-  } else if (config->budgets.users.default_budget) {
+  } else if (config.budgets.users.default_budget) {
     budgets.push_back(
-        {store::BudgetScope::kUser, principal.id, "", *config->budgets.users.default_budget});
+        {store::BudgetScope::kUser, principal.id, "", *config.budgets.users.default_budget});
   }
-  for (const auto& model_default : config->budgets.users.model_defaults) {
+  for (const auto& model_default : config.budgets.users.model_defaults) {
     if (model_default.model == model_id) {
       budgets.push_back({store::BudgetScope::kUserModel, principal.id, std::string(model_id),
                          model_default.budget});
     }
   }
   return budgets;
+}
+
+std::vector<ApplicableBudget> BudgetEnforcer::budgets_for(const access::Principal& principal,
+                                                          std::string_view model_id) const {
+  const std::shared_ptr<const config::GatewayConfig> config = config_.current();
+  return budgets_binding(*config, principal, model_id);
 }
 
 asio::awaitable<Expected<BudgetAdmission>> BudgetEnforcer::admit(access::Principal principal,

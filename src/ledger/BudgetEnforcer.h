@@ -64,6 +64,13 @@ struct ApplicableBudget {
   std::string key() const;
 };
 
+// The budgets `config` binds `principal` calling `model_id` with (the table above): what
+// BudgetEnforcer::budgets_for answers for its current config, and what the admin console reads to
+// show a stored budget with the limit the running config gives it.
+std::vector<ApplicableBudget> budgets_binding(const config::GatewayConfig& config,
+                                              const access::Principal& principal,
+                                              std::string_view model_id);
+
 // What admit() let through: one entry per budget, for settle().
 struct BudgetAdmission {
   struct Entry {

@@ -44,31 +44,6 @@ Status insert_usage_row(StoreConnection& connection, const UsageRecord& row,
   return Done{};
 }
 
-BudgetAlertRecord read_alert(const StoreStatement& row) {
-  BudgetAlertRecord alert;
-  alert.id = row.column_int64(0);
-  alert.budget_id = row.column_int64(1);
-  alert.window_start = row.column_int64(2);
-  alert.threshold_percent = static_cast<int>(row.column_int64(3));
-  alert.spend = config::Money4::from_units(row.column_int64(4));
-  alert.created_at = row.column_int64(5);
-  alert.delivered_at = row.column_optional_int64(6);
-  alert.attempts = static_cast<int>(row.column_int64(7));
-  alert.last_error = row.column_optional_text(8);
-  alert.abandoned_at = row.column_optional_int64(9);
-  return alert;
-}
-
-BudgetScope budget_scope_from(std::string_view text) {
-  if (text == "user_model") return BudgetScope::kUserModel;
-  return text == "service_account" ? BudgetScope::kServiceAccount : BudgetScope::kUser;
-}
-
-config::BudgetCadence cadence_from(std::string_view text) {
-  if (text == "daily") return config::BudgetCadence::kDaily;
-  return text == "weekly" ? config::BudgetCadence::kWeekly : config::BudgetCadence::kMonthly;
-}
-
 // Column 0 of every row, in order.
 Expected<std::vector<std::string>> read_texts(StoreStatement& statement) {
   std::vector<std::string> texts;
@@ -178,10 +153,10 @@ Expected<bool> insert_budget_alert(StoreConnection& connection, const BudgetAler
 
 Expected<std::vector<BudgetAlertRecord>> list_undelivered_alerts(StoreConnection& connection,
                                                                  std::int64_t limit) {
-  auto statement = connection.prepare(
-      "SELECT id, budget_id, window_start, threshold_percent, spend, created_at, delivered_at,"
-      " attempts, last_error, abandoned_at FROM budget_alerts"
-      " WHERE delivered_at IS NULL AND abandoned_at IS NULL ORDER BY id LIMIT ?");
+  auto statement = connection.prepare(fmt::format(
+      "SELECT {} FROM budget_alerts WHERE delivered_at IS NULL AND abandoned_at IS NULL"
+      " ORDER BY id LIMIT ?",
+      detail::kAlertColumns));
   if (!statement) return statement.error();
   (*statement)->bind(1, limit);
   std::vector<BudgetAlertRecord> alerts;
@@ -189,7 +164,7 @@ Expected<std::vector<BudgetAlertRecord>> list_undelivered_alerts(StoreConnection
     auto row = (*statement)->step();
     if (!row) return row.error();
     if (!*row) break;
-    alerts.push_back(read_alert(**statement));
+    alerts.push_back(detail::read_alert(**statement));
   }
   return alerts;
 }
@@ -221,25 +196,14 @@ Expected<int> record_alert_failure(StoreConnection& connection, std::int64_t ale
 
 Expected<std::optional<BudgetRecord>> find_budget(StoreConnection& connection, std::int64_t id) {
   auto statement = connection.prepare(
-      "SELECT id, scope, principal_id, model_id, cadence, amount, hard_limit, timezone"
-      " FROM budgets WHERE id = ?");
+      fmt::format("SELECT {} FROM budgets WHERE id = ?", detail::kBudgetColumns));
   if (!statement) return statement.error();
   StoreStatement& select = **statement;
   select.bind(1, id);
   auto row = select.step();
   if (!row) return row.error();
   std::optional<BudgetRecord> budget;
-  if (*row) {
-    budget.emplace();
-    budget->id = select.column_int64(0);
-    budget->scope = budget_scope_from(select.column_text(1));
-    budget->principal_id = select.column_text(2);
-    if (auto model = select.column_text(3); !model.empty()) budget->model_id = std::move(model);
-    budget->cadence = cadence_from(select.column_text(4));
-    budget->amount = config::Money4::from_units(select.column_int64(5));
-    budget->hard_limit = select.column_bool(6);
-    budget->timezone = select.column_text(7);
-  }
+  if (*row) budget = detail::read_budget(select);
   select.reset();
   return budget;
 }

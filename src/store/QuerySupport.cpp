@@ -26,6 +26,82 @@ Expected<std::int64_t> required_int64(StoreStatement& statement, std::string_vie
   return **value;
 }
 
+BudgetScope budget_scope_from(std::string_view text) {
+  if (text == "user_model") return BudgetScope::kUserModel;
+  return text == "service_account" ? BudgetScope::kServiceAccount : BudgetScope::kUser;
+}
+
+namespace {
+
+config::BudgetCadence cadence_from(std::string_view text) {
+  if (text == "daily") return config::BudgetCadence::kDaily;
+  return text == "weekly" ? config::BudgetCadence::kWeekly : config::BudgetCadence::kMonthly;
+}
+
+}  // namespace
+
+BudgetRecord read_budget(const StoreStatement& row, int first_column) {
+  const int c = first_column;
+  BudgetRecord budget;
+  budget.id = row.column_int64(c);
+  budget.scope = budget_scope_from(row.column_text(c + 1));
+  budget.principal_id = row.column_text(c + 2);
+  if (auto model = row.column_text(c + 3); !model.empty()) budget.model_id = std::move(model);
+  budget.cadence = cadence_from(row.column_text(c + 4));
+  budget.amount = config::Money4::from_units(row.column_int64(c + 5));
+  budget.hard_limit = row.column_bool(c + 6);
+  budget.timezone = row.column_text(c + 7);
+  return budget;
+}
+
+BudgetAlertRecord read_alert(const StoreStatement& row, int first_column) {
+  const int c = first_column;
+  BudgetAlertRecord alert;
+  alert.id = row.column_int64(c);
+  alert.budget_id = row.column_int64(c + 1);
+  alert.window_start = row.column_int64(c + 2);
+  alert.threshold_percent = static_cast<int>(row.column_int64(c + 3));
+  alert.spend = config::Money4::from_units(row.column_int64(c + 4));
+  alert.created_at = row.column_int64(c + 5);
+  alert.delivered_at = row.column_optional_int64(c + 6);
+  alert.attempts = static_cast<int>(row.column_int64(c + 7));
+  alert.last_error = row.column_optional_text(c + 8);
+  alert.abandoned_at = row.column_optional_int64(c + 9);
+  return alert;
+}
+
+std::string scope_condition(const PrincipalScope& scope, const PrincipalColumns& columns) {
+  switch (scope.kind) {
+    case PrincipalScope::Kind::kPrincipal:
+      return fmt::format(" AND ({} AND {} = ?)",
+                         scope.principal.kind == PrincipalKind::kUser ? columns.is_user
+                                                                      : columns.is_service_account,
+                         columns.id);
+    case PrincipalScope::Kind::kTeam:
+      // User principals are lower-cased emails (docs/accounting.md), as users.email is stored.
+      return fmt::format(
+          " AND (({} AND {} IN (SELECT email FROM users WHERE team_id = ?))"
+          " OR ({} AND {} IN (SELECT id FROM service_accounts WHERE team_id = ?)))",
+          columns.is_user, columns.id, columns.is_service_account, columns.id);
+    default:
+      return {};
+  }
+}
+
+void bind_scope(StoreStatement& statement, int& index, const PrincipalScope& scope) {
+  switch (scope.kind) {
+    case PrincipalScope::Kind::kPrincipal:
+      statement.bind(index++, scope.principal.id);
+      break;
+    case PrincipalScope::Kind::kTeam:
+      statement.bind(index++, scope.team_id);
+      statement.bind(index++, scope.team_id);
+      break;
+    default:
+      break;
+  }
+}
+
 UserRecord read_user(const StoreStatement& row, int first_column) {
   const int c = first_column;
   UserRecord user;

@@ -15,6 +15,7 @@
 namespace sluice::store::detail {
 
 PrincipalKind principal_kind_from(std::string_view text);
+BudgetScope budget_scope_from(std::string_view text);
 
 // Runs `statement` and reads column 0 of its first row as an integer, then resets it; nullopt when
 // there is no row (an INSERT … ON CONFLICT DO NOTHING that did nothing).
@@ -22,6 +23,30 @@ Expected<std::optional<std::int64_t>> first_int64(StoreStatement& statement);
 
 // Like first_int64, for statements that must return a row.
 Expected<std::int64_t> required_int64(StoreStatement& statement, std::string_view what);
+
+// How a table names the principal a row belongs to, for scope_condition: SQL predicates that are
+// true for a user's row and for a service account's row, and the principal id column.
+struct PrincipalColumns {
+  std::string_view is_user;             // "l.principal_kind = 'user'"
+  std::string_view is_service_account;  // "l.principal_kind = 'service_account'"
+  std::string_view id;                  // "l.principal_id"
+};
+
+// " AND (…)" restricting rows to `scope` ("" for everyone); bind_scope binds its parameters from
+// `index` on and advances it. Team membership is read from users and service_accounts.
+std::string scope_condition(const PrincipalScope& scope, const PrincipalColumns& columns);
+void bind_scope(StoreStatement& statement, int& index, const PrincipalScope& scope);
+
+// The columns of a budgets row, in the order read_budget reads them (unqualified).
+inline constexpr std::string_view kBudgetColumns =
+    "id, scope, principal_id, model_id, cadence, amount, hard_limit, timezone";
+BudgetRecord read_budget(const StoreStatement& row, int first_column = 0);
+
+// The columns of a budget_alerts row, in the order read_alert reads them (unqualified).
+inline constexpr std::string_view kAlertColumns =
+    "id, budget_id, window_start, threshold_percent, spend, created_at, delivered_at, attempts,"
+    " last_error, abandoned_at";
+BudgetAlertRecord read_alert(const StoreStatement& row, int first_column = 0);
 
 // The columns of a users row, in the order read_user reads them (unqualified; a join aliases
 // users as nothing else).

@@ -9,11 +9,21 @@
 namespace sluice::store::queries {
 namespace {
 
+using detail::PrincipalColumns;
+
+
+// A request log row (alias l) and its ledger row's price (alias u, LEFT JOINed by request id),
+// in the order read_log reads them.
 constexpr std::string_view kLogColumns =
-    "id, request_id, occurred_at, method, path, operation, requested_model, resolved_model,"
-    " provider, route, status, latency_ms, principal_kind, principal_id, api_key_id, input_tokens,"
-    " output_tokens, cached_tokens, reasoning_tokens, error_code, caller_service,"
-    " caller_component, caller_env, caller_tags, has_payload";
+    "l.id, l.request_id, l.occurred_at, l.method, l.path, l.operation, l.requested_model,"
+    " l.resolved_model, l.provider, l.route, l.status, l.latency_ms, l.principal_kind,"
+    " l.principal_id, l.api_key_id, l.input_tokens, l.output_tokens, l.cached_tokens,"
+    " l.reasoning_tokens, l.error_code, l.caller_service, l.caller_component, l.caller_env,"
+    " l.caller_tags, l.has_payload, u.cost, u.pricing_status";
+constexpr std::string_view kLogTables =
+    "request_logs l LEFT JOIN usage_ledger u ON u.request_id = l.request_id";
+constexpr PrincipalColumns kLogPrincipal{"l.principal_kind = 'user'",
+                                         "l.principal_kind = 'service_account'", "l.principal_id"};
 
 // Tags are one JSON array in one column: they are only ever read back with their row.
 std::optional<std::string> tags_json(const std::vector<std::string>& tags) {
@@ -64,6 +74,8 @@ RequestLogRecord read_log(const StoreStatement& row) {
   log.caller_env = row.column_optional_text(22);
   log.caller_tags = tags_from_json(row.column_optional_text(23));
   log.has_payload = row.column_bool(24);
+  if (!row.is_null(25)) log.cost = config::Money4::from_units(row.column_int64(25));
+  log.pricing_status = row.column_optional_text(26);
   return log;
 }
 
@@ -169,16 +181,15 @@ Expected<std::int64_t> purge_request_logs(StoreConnection& connection, UnixMilli
 
 Expected<std::vector<RequestLogRecord>> list_request_logs(StoreConnection& connection,
                                                           const RequestLogQuery& query) {
-  const std::string sql =
-      query.model
-          ? fmt::format(
-                "SELECT {} FROM request_logs WHERE requested_model = ? OR resolved_model = ?"
-                " ORDER BY occurred_at DESC, id DESC LIMIT ? OFFSET ?",
-                kLogColumns)
-          : fmt::format(
-                "SELECT {} FROM request_logs ORDER BY occurred_at DESC, id DESC"
-                " LIMIT ? OFFSET ?",
-                kLogColumns);
+  // One text per combination of filters (a handful), each with its own cached plan; a parameter
+  // compared only with NULL has no type Postgres can infer, so absent filters are left out.
+  std::string sql = fmt::format("SELECT {} FROM {} WHERE 1 = 1", kLogColumns, kLogTables);
+  if (query.model) sql += " AND (l.requested_model = ? OR l.resolved_model = ?)";
+  if (query.status_from) sql += " AND l.status >= ?";
+  if (query.status_to) sql += " AND l.status <= ?";
+  if (query.principal_id) sql += " AND l.principal_id = ?";
+  sql += detail::scope_condition(query.scope, kLogPrincipal);
+  sql += " ORDER BY l.occurred_at DESC, l.id DESC LIMIT ? OFFSET ?";
   auto statement = connection.prepare(sql);
   if (!statement) return statement.error();
   StoreStatement& select = **statement;
@@ -187,6 +198,10 @@ Expected<std::vector<RequestLogRecord>> list_request_logs(StoreConnection& conne
     select.bind(index++, *query.model);
     select.bind(index++, *query.model);
   }
+  if (query.status_from) select.bind(index++, *query.status_from);
+  if (query.status_to) select.bind(index++, *query.status_to);
+  if (query.principal_id) select.bind(index++, *query.principal_id);
+  detail::bind_scope(select, index, query.scope);
   select.bind(index++, query.limit);
   select.bind(index, query.offset);
   std::vector<RequestLogRecord> logs;
@@ -197,6 +212,61 @@ Expected<std::vector<RequestLogRecord>> list_request_logs(StoreConnection& conne
     logs.push_back(read_log(select));
   }
   return logs;
+}
+
+Expected<std::optional<RequestLogRecord>> find_request_log(StoreConnection& connection,
+                                                           std::int64_t id,
+                                                           const PrincipalScope& scope) {
+  const std::string sql = fmt::format("SELECT {} FROM {} WHERE l.id = ?{}", kLogColumns,
+                                      kLogTables, detail::scope_condition(scope, kLogPrincipal));
+  auto summary = connection.prepare(sql);
+  if (!summary) return summary.error();
+  int index = 1;
+  (*summary)->bind(index++, id);
+  detail::bind_scope(**summary, index, scope);
+  auto found = (*summary)->step();
+  if (!found) return found.error();
+  std::optional<RequestLogRecord> log;
+  if (!*found) return log;
+  log = read_log(**summary);
+  (*summary)->reset();
+
+  auto attempts = connection.prepare(
+      "SELECT attempt_index, route, outcome, upstream_status, duration_ms"
+      " FROM request_log_attempts WHERE request_log_id = ? ORDER BY attempt_index");
+  if (!attempts) return attempts.error();
+  StoreStatement& attempt_rows = **attempts;
+  attempt_rows.bind(1, id);
+  while (true) {
+    auto row = attempt_rows.step();
+    if (!row) return row.error();
+    if (!*row) break;
+    RequestLogAttempt attempt;
+    attempt.attempt_index = static_cast<int>(attempt_rows.column_int64(0));
+    attempt.route = attempt_rows.column_text(1);
+    attempt.outcome = attempt_rows.column_text(2);
+    if (auto status = attempt_rows.column_optional_int64(3)) {
+      attempt.upstream_status = static_cast<int>(*status);
+    }
+    attempt.duration_ms = attempt_rows.column_int64(4);
+    log->attempts.push_back(std::move(attempt));
+  }
+
+  auto payload = connection.prepare(
+      "SELECT request_json, response_json, request_truncated, response_truncated"
+      " FROM request_log_payloads WHERE request_log_id = ?");
+  if (!payload) return payload.error();
+  StoreStatement& payload_row = **payload;
+  payload_row.bind(1, id);
+  auto has_payload = payload_row.step();
+  if (!has_payload) return has_payload.error();
+  if (*has_payload) {
+    log->payload = RequestLogPayload{payload_row.column_optional_text(0),
+                                     payload_row.column_optional_text(1),
+                                     payload_row.column_bool(2), payload_row.column_bool(3)};
+  }
+  payload_row.reset();
+  return log;
 }
 
 }  // namespace sluice::store::queries

@@ -82,7 +82,14 @@ Expected<BudgetAlertAudience> budget_alert_audience(StoreConnection& connection,
 Expected<std::int64_t> insert_request_log(StoreConnection& connection, const RequestLogRecord& log);
 // Deletes logs (with their attempts and payloads) that occurred before `cutoff`; returns how many.
 Expected<std::int64_t> purge_request_logs(StoreConnection& connection, UnixMillis cutoff);
+// Newest first, filtered and paged as the query says, each with its ledger row's cost and pricing
+// status (none when the request reached no route).
 Expected<std::vector<RequestLogRecord>> list_request_logs(StoreConnection& connection,
                                                           const RequestLogQuery& query);
+// The log with this id, with its attempts (in order), payload and price; nullopt when there is none
+// or it lies outside `scope`.
+Expected<std::optional<RequestLogRecord>> find_request_log(StoreConnection& connection,
+                                                           std::int64_t id,
+                                                           const PrincipalScope& scope);
 
 }  // namespace sluice::store::queries

@@ -53,7 +53,7 @@ struct UserRecord {
   // initializers written before it existed still mean what they meant.)
   std::string status = "invited";
   // The console's password sign-in (v4); never written by upsert_user, so seeding keeps both.
-  std::optional<std::string> password_hash;  // Argon2id encoded; none until a password is set
+  std::optional<std::string> password_hash = std::nullopt;  // Argon2id; none until one is set
   bool must_change_password = false;
 };
 
@@ -189,13 +189,42 @@ struct RequestLogRecord {
   // Written with the summary; list_request_logs leaves them empty (has_payload tells).
   std::vector<RequestLogAttempt> attempts;
   std::optional<RequestLogPayload> payload;
+  // Read back from the usage ledger row of the same request id, never written with the log: NULL
+  // cost unless priced, and no pricing status for a request that reached no route.
+  std::optional<config::Money4> cost = std::nullopt;
+  std::optional<std::string> pricing_status = std::nullopt;
 };
 
-// Newest first. With `model`, rows whose requested or resolved model is that id.
+// Whose rows a reader may see: everyone's, one principal's, or a team's — the users whose team_id
+// is the team plus the team's service accounts, read from the identity tables at query time so a
+// membership change shows at once.
+struct PrincipalScope {
+  enum class Kind { kEveryone, kPrincipal, kTeam };
+  Kind kind = Kind::kEveryone;
+  Principal principal;  // kPrincipal
+  std::string team_id;  // kTeam
+
+  static PrincipalScope everyone() { return {}; }
+  static PrincipalScope of(Principal principal) {
+    return {Kind::kPrincipal, std::move(principal), {}};
+  }
+  static PrincipalScope team(std::string team_id) {
+    return {Kind::kTeam, {}, std::move(team_id)};
+  }
+};
+
+// Newest first. With `model`, rows whose requested or resolved model is that id; with a status
+// range, rows whose HTTP status is in [status_from, status_to]; with `principal_id`, rows charged
+// to that principal id (of either kind); always within `scope`.
 struct RequestLogQuery {
   std::int64_t limit = 50;
   std::int64_t offset = 0;
   std::optional<std::string> model;
+  // (Defaulted, so positional initializers written before these existed stay warning-free.)
+  std::optional<int> status_from = std::nullopt;
+  std::optional<int> status_to = std::nullopt;
+  std::optional<std::string> principal_id = std::nullopt;
+  PrincipalScope scope = PrincipalScope::everyone();
 };
 
 }  // namespace sluice::store
