@@ -76,7 +76,7 @@ json::object service_account_json(const store::ServiceAccountListing& account) {
                       {"team_id", account.account.team_id},
                       {"status", account.disabled_at ? "disabled" : "active"},
                       {"keys", account.active_keys}};
-
+}
 
 json::object spend_totals_json(const store::SpendTotals& totals) {
   return json::object{{"cost_usd", totals.cost.to_string()},

@@ -123,22 +123,21 @@ class ZoneShelf {
   std::map<std::string, ledger::TimeZone> zones_;
 };
 
-awaitable<Expected<ConsoleReply>> list_budgets(ConsoleCall& call) {
-  auto read = call.services.store.executor().run<std::vector<store::BudgetRecord>>(
-      [scope = visible_principals(call.user())](store::StoreConnection& c) {
-        return store::queries::list_budgets(c, scope);
-      });
-  auto rows = co_await std::move(read);
-  if (!rows) co_return rows.error();
-
+// Runs on a store thread: the rows, the config's limits, each budget's current window (time-zone
+// files are read here, never on an I/O thread) and the spend in it, as one job.
+Expected<std::vector<BudgetStatus>> budget_statuses(store::StoreConnection& connection,
+                                                    const config::GatewayConfig& config,
+                                                    const store::PrincipalScope& scope,
+                                                    store::UnixMillis now_ms) {
+  auto rows = store::queries::list_budgets(connection, scope);
+  if (!rows) return rows.error();
   ZoneShelf zones;
   const auto now = std::chrono::floor<std::chrono::seconds>(
-      std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(call.now)));
+      std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(now_ms)));
   std::vector<BudgetStatus> statuses;
-  std::vector<store::SpendQuery> windows;
   for (store::BudgetRecord& row : *rows) {
     BudgetStatus status;
-    if (auto configured = configured_budget(call.config(), row)) {
+    if (auto configured = configured_budget(config, row)) {
       status.configured = true;
       row.cadence = configured->cadence;
       row.amount = configured->amount_usd;
@@ -148,36 +147,34 @@ awaitable<Expected<ConsoleReply>> list_budgets(ConsoleCall& call) {
     const auto window = ledger::BudgetWindow::containing(row.cadence, zones.zone(row.timezone), now);
     status.window_start = unix_millis(window.start);
     status.window_end = unix_millis(window.end);
-    windows.push_back(store::SpendQuery{
-        {row.scope == store::BudgetScope::kServiceAccount ? store::PrincipalKind::kServiceAccount
-                                                          : store::PrincipalKind::kUser,
-         row.principal_id},
-        row.model_id,
-        status.window_start,
-        status.window_end});
+    // Summed as the enforcer sums it (sum_cost).
+    auto spent = store::queries::sum_cost(
+        connection,
+        store::SpendQuery{{row.scope == store::BudgetScope::kServiceAccount
+                               ? store::PrincipalKind::kServiceAccount
+                               : store::PrincipalKind::kUser,
+                           row.principal_id},
+                          row.model_id,
+                          status.window_start,
+                          status.window_end});
+    if (!spent) return spent.error();
+    status.spent = *spent;
     status.budget = std::move(row);
     statuses.push_back(std::move(status));
   }
+  return statuses;
+}
 
-  // Every window's spend in one store job, summed as the enforcer sums it (sum_cost).
-  auto sum = call.services.store.executor().run<std::vector<Money4>>(
-      [windows = std::move(windows)](store::StoreConnection& c) -> Expected<std::vector<Money4>> {
-        std::vector<Money4> spent;
-        for (const auto& window : windows) {
-          auto cost = store::queries::sum_cost(c, window);
-          if (!cost) return cost.error();
-          spent.push_back(*cost);
-        }
-        return spent;
+awaitable<Expected<ConsoleReply>> list_budgets(ConsoleCall& call) {
+  auto read = call.services.store.executor().run<std::vector<BudgetStatus>>(
+      [scope = visible_principals(call.user()), state = call.state,
+       now = call.now](store::StoreConnection& c) {
+        return budget_statuses(c, *state->config, scope, now);
       });
-  auto spent = co_await std::move(sum);
-  if (!spent) co_return spent.error();
-
+  auto statuses = co_await std::move(read);
+  if (!statuses) co_return statuses.error();
   json::array data;
-  for (std::size_t i = 0; i < statuses.size(); ++i) {
-    statuses[i].spent = (*spent)[i];
-    data.emplace_back(budget_json(statuses[i]));
-  }
+  for (const auto& status : *statuses) data.emplace_back(budget_json(status));
   co_return ConsoleReply::json(json::object{{"data", std::move(data)}});
 }
 
