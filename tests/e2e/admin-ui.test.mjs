@@ -144,13 +144,18 @@ describe('admin UI in chromium', { skip: !UI_BUILT && 'web/dist is not built' },
 
     // Request logs: the call is there (the ledger writes behind the response: poll briefly).
     await openPage(page, 'Request logs');
-    const row = page.getByTestId('request-log-row').filter({ hasText: answer.headers['x-request-id'] });
-    for (let attempt = 0; attempt < 20 && (await row.count()) === 0; attempt += 1) {
+    const details = page.getByRole('button', { name: `Details for request ${answer.headers['x-request-id']}` });
+    for (let attempt = 0; attempt < 20 && (await details.count()) === 0; attempt += 1) {
       await sleep(250);
-      await page.reload();
-      await page.getByRole('heading', { name: 'Request logs', level: 1 }).waitFor();
+      await page.getByRole('button', { name: 'Refresh' }).click();
     }
-    await row.first().click();
+    // The filters narrow the list to this model and status.
+    await page.getByLabel('Model').fill('chat');
+    await page.getByLabel('Status').fill('2xx');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await details.waitFor();
+    await screenshot(page, 'request-logs-desktop');
+    await details.click();
     const detail = page.getByTestId('request-log-detail');
     await detail.waitFor();
     assert.ok((await page.getByTestId('request-log-attempt').count()) >= 1);

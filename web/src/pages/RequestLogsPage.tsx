@@ -70,8 +70,7 @@ export function RequestLogsPage() {
           <span>Status</span>
           <input
             type="text"
-            inputMode="numeric"
-            placeholder="e.g. 200"
+            placeholder="e.g. 200 or 4xx"
             value={draft.status}
             onChange={(event) => setDraft({ ...draft, status: event.target.value })}
           />
@@ -80,7 +79,7 @@ export function RequestLogsPage() {
           <span>Principal</span>
           <input
             type="text"
-            placeholder="e.g. user:1"
+            placeholder="an email or a service account id"
             value={draft.principal}
             onChange={(event) => setDraft({ ...draft, principal: event.target.value })}
           />
