@@ -112,7 +112,10 @@ describe('GET /metrics on the admin listener', () => {
 
   test('the caller-facing listener does not serve /metrics or the admin endpoints', async () => {
     assert.equal((await request(gw.baseURL, { path: '/metrics' })).status, 404);
-    assert.equal((await request(gw.baseURL, { method: 'POST', path: '/admin/reload' })).status, 404);
+    // /admin/* on the caller port is the admin console's UI, which takes GET only: no reload here.
+    const reload = await request(gw.baseURL, { method: 'POST', path: '/admin/reload' });
+    assert.equal(reload.status, 405);
+    assert.equal(reload.json.error.code, 'method_not_allowed');
   });
 
   test('an open stream shows in sluice_open_streams while it lasts', async () => {
