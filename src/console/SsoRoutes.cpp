@@ -237,7 +237,7 @@ awaitable<Expected<store::UserRecord>> user_for(ConsoleCall& call, SsoKind kind,
   user.status = "active";
   auto create = call.services.store.executor().run<std::optional<store::UserRecord>>(
       [user](store::StoreConnection& c) -> Expected<std::optional<store::UserRecord>> {
-        auto id = store::queries::upsert_user(c, user);
+        auto id = store::queries::insert_user(c, user);  // a concurrent first sign-in: 409
         if (!id) return id.error();
         return store::queries::find_user_by_id(c, *id);
       });

@@ -177,21 +177,11 @@ Expected<std::vector<UserRecord>> list_users(StoreConnection& connection) {
 }
 
 Expected<std::int64_t> insert_user(StoreConnection& connection, const UserRecord& user) {
-  auto statement = connection.prepare(
-      "INSERT INTO users (email, name, auth_mode, global_role, team_id, team_role,"
-      " request_logging_enabled, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-      " RETURNING id");
+  static const std::string sql = std::string(detail::kInsertUser) + " RETURNING id";
+  auto statement = connection.prepare(sql);
   if (!statement) return statement.error();
   StoreStatement& insert = **statement;
-  insert.bind(1, user.email);
-  insert.bind(2, user.name);
-  insert.bind(3, user.auth_mode);
-  insert.bind(4, user.global_role);
-  insert.bind(5, user.team_id);
-  insert.bind(6, user.team_role);
-  insert.bind(7, user.request_logging_enabled);
-  insert.bind(8, user.status);
-  insert.bind(9, user.created_at);
+  detail::bind_new_user(insert, user);
   return detail::required_int64(insert, "insert user");
 }
 

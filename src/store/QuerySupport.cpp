@@ -120,6 +120,18 @@ UserRecord read_user(const StoreStatement& row, int first_column) {
   return user;
 }
 
+void bind_new_user(StoreStatement& insert, const UserRecord& user) {
+  insert.bind(1, user.email);
+  insert.bind(2, user.name);
+  insert.bind(3, user.auth_mode);
+  insert.bind(4, user.global_role);
+  insert.bind(5, user.team_id);
+  insert.bind(6, user.team_role);
+  insert.bind(7, user.request_logging_enabled);
+  insert.bind(8, user.status);
+  insert.bind(9, user.created_at);
+}
+
 Expected<std::optional<UserRecord>> first_user(StoreStatement& select) {
   auto row = select.step();
   if (!row) return row.error();

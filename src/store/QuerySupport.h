@@ -54,6 +54,12 @@ inline constexpr std::string_view kUserColumns =
     "id, email, name, auth_mode, global_role, team_id, team_role, request_logging_enabled, status,"
     " created_at, password_hash, must_change_password";
 UserRecord read_user(const StoreStatement& row, int first_column = 0);
+// "INSERT INTO users (…) VALUES (?, …)" for every column a new user row is written with, and the
+// binding of those nine parameters: upsert_user (seeding) and insert_user (the console) share it.
+inline constexpr std::string_view kInsertUser =
+    "INSERT INTO users (email, name, auth_mode, global_role, team_id, team_role,"
+    " request_logging_enabled, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+void bind_new_user(StoreStatement& insert, const UserRecord& user);
 // Runs a SELECT of kUserColumns and reads its first row, then resets it; nullopt without one.
 Expected<std::optional<UserRecord>> first_user(StoreStatement& select);
 
