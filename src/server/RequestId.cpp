@@ -1,5 +1,6 @@
 #include "server/RequestId.h"
 
+#include <chrono>
 #include <cstdint>
 #include <random>
 
@@ -29,12 +30,22 @@ bool is_acceptable_request_id(std::string_view id) {
 }
 
 std::string generate_request_id() {
+  return generate_request_id(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count());
+}
+
+std::string generate_request_id(std::int64_t unix_ms) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string id(32, '0');
-  for (int half = 0; half < 2; ++half) {
-    std::uint64_t bits = next_random();
-    for (int i = 0; i < 16; ++i, bits >>= 4) id[half * 16 + i] = kDigits[bits & 0x0f];
-  }
+  // 48 bits of milliseconds, most significant digit first, so ids sort by time.
+  auto time = static_cast<std::uint64_t>(unix_ms);
+  for (int i = 11; i >= 0; --i, time >>= 4) id[i] = kDigits[time & 0x0f];
+  // 80 random bits.
+  std::uint64_t bits = next_random();
+  for (int i = 12; i < 28; ++i, bits >>= 4) id[i] = kDigits[bits & 0x0f];
+  bits = next_random();
+  for (int i = 28; i < 32; ++i, bits >>= 4) id[i] = kDigits[bits & 0x0f];
   return id;
 }
 

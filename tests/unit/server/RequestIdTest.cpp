@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <set>
 
 namespace sluice::server {
@@ -32,6 +34,21 @@ TEST(RequestId, GeneratesUniqueAcceptableHexIds) {
     seen.insert(id);
   }
   EXPECT_EQ(seen.size(), 10000u);
+}
+
+TEST(RequestId, StartsWithTheMillisecondsSoIdsSortByTime) {
+  const std::string id = generate_request_id(0x018c'1234'5678LL);
+  EXPECT_EQ(id.substr(0, 12), "018c12345678");
+  EXPECT_LT(generate_request_id(1'700'000'000'000), generate_request_id(1'700'000'000'001));
+  EXPECT_LT(generate_request_id(1'700'000'000'999), generate_request_id(1'700'000'001'000));
+  // Within one millisecond the rest is random: two ids still differ.
+  EXPECT_NE(generate_request_id(42), generate_request_id(42));
+  const std::string now = generate_request_id();
+  const auto ms = std::stoll(now.substr(0, 12), nullptr, 16);
+  const auto expected = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+  EXPECT_LE(std::llabs(expected - ms), 5'000);
 }
 
 }  // namespace
