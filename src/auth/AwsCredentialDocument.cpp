@@ -1,6 +1,7 @@
 #include "auth/AwsCredentialDocument.h"
 
 #include "auth/AwsCredentialSource.h"
+#include "core/PercentEncoding.h"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -121,23 +122,7 @@ Expected<AwsCredentials> parse_credential_document(std::string_view json,
 }
 
 std::string aws_form_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    const bool unreserved = (byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') ||
-                            (byte >= '0' && byte <= '9') || byte == '-' || byte == '_' ||
-                            byte == '.' || byte == '~';
-    if (unreserved) {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0x0F];
-    }
-  }
-  return out;
+  return percent_encode(text);
 }
 
 }  // namespace sluice::auth

@@ -1,5 +1,7 @@
 #include "auth/SigV4Canonical.h"
 
+#include "core/PercentEncoding.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,11 +13,6 @@
 namespace sluice::auth::sigv4 {
 
 namespace {
-
-bool is_unreserved(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_' || c == '.' || c == '~';
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -48,20 +45,7 @@ std::string encode_segment(std::string_view segment, bool double_encode) {
 }  // namespace
 
 std::string uri_encode(std::string_view text, bool keep_slash) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string encoded;
-  encoded.reserve(text.size());
-  for (const char c : text) {
-    if (is_unreserved(c) || (keep_slash && c == '/')) {
-      encoded += c;
-      continue;
-    }
-    const auto byte = static_cast<unsigned char>(c);
-    encoded += '%';
-    encoded += kHex[byte >> 4];
-    encoded += kHex[byte & 0x0f];
-  }
-  return encoded;
+  return percent_encode(text, keep_slash);
 }
 
 std::string percent_decode(std::string_view text) {

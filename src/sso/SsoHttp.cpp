@@ -1,6 +1,7 @@
 #include "sso/SsoHttp.h"
 
 #include "core/JsonMembers.h"
+#include "core/PercentEncoding.h"
 #include "upstream/UpstreamClient.h"
 
 #include <boost/json/parse.hpp>
@@ -26,23 +27,7 @@ std::string base64(std::string_view bytes) {
 }  // namespace
 
 std::string form_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    const bool unreserved = (byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') ||
-                            (byte >= '0' && byte <= '9') || byte == '-' || byte == '_' || byte == '.' ||
-                            byte == '~';
-    if (unreserved) {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0x0F];
-    }
-  }
-  return out;
+  return percent_encode(text);
 }
 
 std::string form_body(const FormFields& fields) {
