@@ -31,24 +31,9 @@ bool loopback_address(std::string_view address) {
   return address == "::1" || address.starts_with("127.") || address.starts_with("::ffff:127.");
 }
 
-// Secure is left off only where the browser could not send it back: plain http from this machine
-// to this machine. A TLS-terminating proxy in front makes the Host public, so Secure is set.
-bool cookie_secure(const ConsoleCall& call) {
-  const auto host = call.request().find(http::field::host);
-  const std::string_view host_value = host != call.request().end() ? host->value() : "";
-  return !(loopback_address(call.client_address()) && loopback_host(host_value));
-}
-
-std::string session_cookie_header(const ConsoleCall& call, std::string_view value, bool clear) {
-  std::string header = fmt::format("{}={}; Path=/; HttpOnly; SameSite=Lax", kSessionCookie, value);
-  if (cookie_secure(call)) header += "; Secure";
-  if (clear) header += "; Max-Age=0";
-  return header;
-}
-
 }  // namespace
 
-std::optional<std::string> session_cookie(const server::Request& request) {
+std::optional<std::string> cookie_value(const server::Request& request, std::string_view name) {
   for (const auto& field : request) {
     if (field.name() != http::field::cookie) continue;
     std::string_view cookies = field.value();
@@ -57,13 +42,31 @@ std::optional<std::string> session_cookie(const server::Request& request) {
       std::string pair(cookies.substr(0, end));
       boost::algorithm::trim(pair);
       const auto equals = pair.find('=');
-      if (equals != std::string::npos && std::string_view(pair).substr(0, equals) == kSessionCookie) {
+      if (equals != std::string::npos && std::string_view(pair).substr(0, equals) == name) {
         return pair.substr(equals + 1);
       }
       cookies = end == std::string_view::npos ? std::string_view() : cookies.substr(end + 1);
     }
   }
   return std::nullopt;
+}
+
+std::optional<std::string> session_cookie(const server::Request& request) {
+  return cookie_value(request, kSessionCookie);
+}
+
+bool loopback_request(const ConsoleCall& call) {
+  const auto host = call.request().find(http::field::host);
+  const std::string_view host_value = host != call.request().end() ? host->value() : "";
+  return loopback_address(call.client_address()) && loopback_host(host_value);
+}
+
+std::string set_cookie(const ConsoleCall& call, std::string_view name, std::string_view value,
+                       std::string_view path, std::optional<long> max_age_seconds) {
+  std::string header = fmt::format("{}={}; Path={}; HttpOnly; SameSite=Lax", name, value, path);
+  if (!loopback_request(call)) header += "; Secure";
+  if (max_age_seconds) header += fmt::format("; Max-Age={}", *max_age_seconds);
+  return header;
 }
 
 awaitable<Expected<std::optional<SignedIn>>> resolve_session(ConsoleCall& call) {
@@ -128,12 +131,12 @@ awaitable<Expected<ConsoleReply>> open_session(ConsoleCall& call, const store::U
   signed_in.expires_at = std::min(session.expires_at, call.now + millis(kSessionIdleLimit));
   signed_in.group = permission_group_of(user);
   ConsoleReply reply = ConsoleReply::json(session_body(call, signed_in));
-  reply.with_header("Set-Cookie", session_cookie_header(call, session_id, false));
+  reply.with_header("Set-Cookie", set_cookie(call, kSessionCookie, session_id, "/", std::nullopt));
   co_return reply;
 }
 
 std::string cleared_session_cookie(const ConsoleCall& call) {
-  return session_cookie_header(call, "", true);
+  return set_cookie(call, kSessionCookie, "", "/", 0);
 }
 
 json::object sign_in_options(const config::GatewayConfig& config) {

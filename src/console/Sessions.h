@@ -22,8 +22,20 @@ inline constexpr std::string_view kSessionCookie = "sluice_session";
 inline constexpr std::chrono::hours kSessionLifetime{12};
 inline constexpr std::chrono::hours kSessionIdleLimit{2};
 
+// The value of cookie `name` in the request's Cookie headers.
+std::optional<std::string> cookie_value(const server::Request& request, std::string_view name);
 // The value of the session cookie the request carries.
 std::optional<std::string> session_cookie(const server::Request& request);
+
+// Plain http from this machine to this machine: a loopback peer and a loopback Host. The one case
+// where cookies go without Secure (the browser would not send them back otherwise) and a derived
+// sign-in redirect uses http. A TLS-terminating proxy in front makes the Host public.
+bool loopback_request(const ConsoleCall& call);
+
+// A Set-Cookie value: HttpOnly, SameSite=Lax, Secure unless loopback_request(); `max_age_seconds`
+// 0 removes the cookie, nullopt makes it a session cookie.
+std::string set_cookie(const ConsoleCall& call, std::string_view name, std::string_view value,
+                       std::string_view path, std::optional<long> max_age_seconds);
 
 // The signed-in user of the request's session; nullopt without a live session (an expired one is
 // deleted on the way). Deactivated users have no session.

@@ -63,7 +63,8 @@ std::string_view callback_path(SsoKind kind) {
 }
 
 // The address the provider sends the browser back to: the configured public base URL, else this
-// request's own host (http on loopback, https elsewhere — a gateway reached by name sits behind TLS).
+// request's own host (http for a plain loopback request, https elsewhere — a gateway reached by
+// name sits behind TLS).
 std::string redirect_uri(const ConsoleCall& call, SsoKind kind) {
   const auto& configured = kind == SsoKind::kOidc ? call.config().auth.oidc.public_base_url
                                                   : call.config().auth.oauth.public_base_url;
@@ -74,9 +75,7 @@ std::string redirect_uri(const ConsoleCall& call, SsoKind kind) {
   } else {
     const auto host = call.request().find(http::field::host);
     const std::string host_value = host != call.request().end() ? std::string(host->value()) : "";
-    const bool loopback = host_value.starts_with("127.") || host_value.starts_with("localhost") ||
-                          host_value.starts_with("[::1]");
-    base = fmt::format("{}://{}", loopback ? "http" : "https", host_value);
+    base = fmt::format("{}://{}", loopback_request(call) ? "http" : "https", host_value);
   }
   return base + std::string(callback_path(kind));
 }
@@ -96,34 +95,7 @@ const config::OAuthProviderConfig* oauth_provider(const ConsoleCall& call, std::
 }
 
 std::string flow_cookie(const ConsoleCall& call, std::string_view value, bool clear) {
-  const auto host = call.request().find(http::field::host);
-  const std::string_view host_value = host != call.request().end() ? host->value() : "";
-  const bool plain_loopback = (host_value.starts_with("127.") || host_value.starts_with("localhost") ||
-                               host_value.starts_with("[::1]"));
-  std::string cookie =
-      fmt::format("{}={}; Path=/api/v1/auth; HttpOnly; SameSite=Lax; Max-Age={}", kFlowCookie, value,
-                  clear ? 0 : kFlowLifetimeMs / 1000);
-  if (!plain_loopback) cookie += "; Secure";
-  return cookie;
-}
-
-std::optional<std::string> flow_cookie_value(const server::Request& request) {
-  for (const auto& field : request) {
-    if (field.name() != http::field::cookie) continue;
-    std::string_view cookies = field.value();
-    while (!cookies.empty()) {
-      const auto end = cookies.find(';');
-      std::string_view pair = cookies.substr(0, end);
-      while (pair.starts_with(' ')) pair.remove_prefix(1);
-      while (pair.ends_with(' ')) pair.remove_suffix(1);
-      if (pair.starts_with(kFlowCookie) && pair.size() > kFlowCookie.size() &&
-          pair[kFlowCookie.size()] == '=') {
-        return std::string(pair.substr(kFlowCookie.size() + 1));
-      }
-      cookies = end == std::string_view::npos ? std::string_view() : cookies.substr(end + 1);
-    }
-  }
-  return std::nullopt;
+  return set_cookie(call, kFlowCookie, value, "/api/v1/auth", clear ? 0 : kFlowLifetimeMs / 1000);
 }
 
 json::object provider_list(const ConsoleCall& call, SsoKind kind) {
@@ -255,7 +227,7 @@ awaitable<Expected<ConsoleReply>> finish_sign_in(ConsoleCall& call, SsoKind kind
   const std::string state = call.query("state").value_or("");
   const std::string code = call.query("code").value_or("");
   if (state.empty() || code.empty()) co_return GatewayError::sso_failed("the callback lacks `code` or `state`");
-  const auto cookie = flow_cookie_value(call.request());
+  const auto cookie = cookie_value(call.request(), kFlowCookie);
   if (!cookie || !constant_time_equal(sha256(*cookie), sha256(state))) {
     co_return GatewayError::sso_failed("this sign-in was not started in this browser; start again");
   }

@@ -158,7 +158,10 @@ describe('admin UI in chromium', { skip: !UI_BUILT && 'web/dist is not built' },
     await details.click();
     const detail = page.getByTestId('request-log-detail');
     await detail.waitFor();
+    // The detail is fetched when the dialog opens: wait for its attempts before reading.
+    await page.getByTestId('request-log-attempt').first().waitFor();
     assert.ok((await page.getByTestId('request-log-attempt').count()) >= 1);
+    await page.getByTestId('request-payload').waitFor();
     const requestPayload = await page.getByTestId('request-payload').innerText();
     assert.match(requestPayload, /hello from the browser test/);
     assert.doesNotMatch(requestPayload, /keep-me-out/, 'redaction_paths must hide the note');
