@@ -86,7 +86,7 @@ Expected<std::int64_t> insert_summary(StoreConnection& connection, const Request
       " api_key_id, input_tokens, output_tokens, cached_tokens, reasoning_tokens, error_code,"
       " caller_service, caller_component, caller_env, caller_tags, has_payload)"
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-      " RETURNING id");
+      " ON CONFLICT (request_id) DO NOTHING RETURNING id");
   if (!statement) return statement.error();
   StoreStatement& insert = **statement;
   insert.bind(1, log.request_id);
@@ -118,7 +118,10 @@ Expected<std::int64_t> insert_summary(StoreConnection& connection, const Request
   insert.bind(22, log.caller_env);
   insert.bind(23, tags_json(log.caller_tags));
   insert.bind(24, log.payload.has_value());
-  return detail::required_int64(insert, "insert request log");
+  auto id = detail::first_int64(insert);
+  if (!id) return id.error();
+  if (!*id) return store_conflict("request " + log.request_id + " is already logged");
+  return **id;
 }
 
 Status insert_attempt(StoreConnection& connection, std::int64_t log_id,
@@ -156,8 +159,15 @@ Status insert_payload(StoreConnection& connection, std::int64_t log_id,
 
 Expected<std::int64_t> insert_request_log(StoreConnection& connection,
                                           const RequestLogRecord& log) {
-  auto transaction = StoreTransaction::begin(connection);
-  if (!transaction) return transaction.error();
+  // Inside a caller's transaction (the ledger writer's batch) the writes below commit or roll back
+  // with it, and a request id already logged is found before anything is written (ON CONFLICT DO
+  // NOTHING): no savepoint of its own is needed, and none is paid for on every log of a batch.
+  std::optional<StoreTransaction> transaction;
+  if (!connection.in_transaction()) {
+    auto begun = StoreTransaction::begin(connection);
+    if (!begun) return begun.error();
+    transaction.emplace(std::move(*begun));
+  }
   auto id = insert_summary(connection, log);
   if (!id) return id.error();
   for (const RequestLogAttempt& attempt : log.attempts) {
@@ -166,7 +176,9 @@ Expected<std::int64_t> insert_request_log(StoreConnection& connection,
   if (log.payload) {
     if (auto done = insert_payload(connection, *id, *log.payload); !done) return done.error();
   }
-  if (auto committed = transaction->commit(); !committed) return committed.error();
+  if (transaction) {
+    if (auto committed = transaction->commit(); !committed) return committed.error();
+  }
   return *id;
 }
 

@@ -94,6 +94,9 @@ class StoreConnection {
   virtual Status commit() = 0;
   virtual Status rollback() = 0;
 
+  // A StoreTransaction is open on this connection: a write made now commits or rolls back with it.
+  bool in_transaction() const { return transaction_depth_ > 0; }
+
   // False once the session is known to be broken (a dropped Postgres connection), so the executor
   // opens a new one instead of failing every later job.
   virtual bool healthy() const = 0;

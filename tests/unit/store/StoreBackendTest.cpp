@@ -432,6 +432,32 @@ TYPED_TEST(StoreTest, ARequestIdLoggedTwiceIsAConflictAndLeavesNoPartialRows) {
             std::vector<std::string>{"0"});
 }
 
+// The ledger writer's case: logs inserted inside one batch transaction, one of them already logged.
+// The duplicate is refused without breaking the transaction (Postgres aborts a transaction on any
+// error, so the conflict must be found before a write fails) and the batch's other logs commit.
+TYPED_TEST(StoreTest, ADuplicateLogInsideABatchTransactionIsRefusedAndTheRestCommits) {
+  must(this->await(this->store_->insert_request_log(request_log("req-1", 1'000, "m"))));
+  const auto outcome = must(this->store_->executor().template run_sync<std::vector<int>>(
+      [](StoreConnection& connection) -> Expected<std::vector<int>> {
+        auto transaction = StoreTransaction::begin(connection);
+        if (!transaction) return transaction.error();
+        std::vector<int> statuses;
+        for (const char* id : {"req-1", "req-2"}) {
+          RequestLogRecord log = request_log(id, 2'000, "m");
+          log.attempts = {{0, "r", "success", 200, 1}};
+          auto inserted = queries::insert_request_log(connection, log);
+          statuses.push_back(inserted ? 200 : inserted.error().status);
+        }
+        if (auto committed = transaction->commit(); !committed) return committed.error();
+        return statuses;
+      }));
+  EXPECT_EQ(outcome, (std::vector<int>{409, 200}));
+  EXPECT_EQ(this->column("SELECT request_id FROM request_logs ORDER BY request_id"),
+            (std::vector<std::string>{"req-1", "req-2"}));
+  // Only req-2's attempt: the refused duplicate wrote nothing.
+  EXPECT_EQ(this->column("SELECT COUNT(*) FROM request_log_attempts"), std::vector<std::string>{"1"});
+}
+
 TYPED_TEST(StoreTest, PurgesRequestLogsOlderThanTheCutoffWithTheirAttemptsAndPayloads) {
   for (int at : {100, 200, 300}) {
     RequestLogRecord log = request_log("req-" + std::to_string(at), at, "m");
