@@ -5,15 +5,13 @@
 // Run: SLUICE_BIN=/path/to/sluice node --test --test-concurrency=1 tests/e2e/accounting.test.mjs
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
 import OpenAI from 'openai';
 
 import { startOpenAIUpstream } from './fakes/openai_upstream.mjs';
+import { newGatewayDatabase } from './lib/database.mjs';
 import { sleep, startGateway, withBind } from './lib/gateway.mjs';
 import { bearer, request } from './lib/http.mjs';
 import { startPostgres } from './lib/postgres.mjs';
@@ -80,23 +78,7 @@ after(async () => {
 let databases = 0;
 function newDatabase(backend) {
   databases++;
-  if (backend === 'postgres') {
-    const database = postgres.createDatabase(`acct_${databases}`);
-    return { ...database, yaml: '\ndatabase:\n  kind: postgres\n  url: env.SLUICE_E2E_DATABASE_URL\n', env: { SLUICE_E2E_DATABASE_URL: database.url } };
-  }
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'sluice-e2e-db-')), 'gateway.db');
-  const sqlite = (args) => {
-    const result = spawnSync('sqlite3', [...args], { encoding: 'utf8' });
-    assert.equal(result.error, undefined, 'the sqlite3 command line tool must be installed (scripts/bootstrap)');
-    assert.equal(result.status, 0, result.stderr);
-    return result.stdout;
-  };
-  return {
-    yaml: `\ndatabase:\n  path: ${file}\n`,
-    env: {},
-    query: (sql) => { const out = sqlite(['-json', file, sql]); return out.trim() === '' ? [] : JSON.parse(out); },
-    dump: () => sqlite([file, '.dump']),
-  };
+  return newGatewayDatabase(backend, { postgres, name: `acct_${databases}` });
 }
 
 async function startAccountingGateway(budget, database) {

@@ -7,13 +7,12 @@
 // Run: SLUICE_BIN=/path/to/sluice node --test --test-concurrency=1 tests/e2e/admin-spend.test.mjs
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
 import { startOpenAIUpstream } from './fakes/openai_upstream.mjs';
-import { signIn } from './lib/console-session.mjs';
+import { signIn } from './lib/console.mjs';
+import { newGatewayDatabase } from './lib/database.mjs';
 import { sleep, startGateway, withBind } from './lib/gateway.mjs';
 import { bearer, request } from './lib/http.mjs';
 import { startPostgres } from './lib/postgres.mjs';
@@ -73,12 +72,7 @@ after(async () => {
 let databases = 0;
 function newDatabase(backend) {
   databases++;
-  if (backend === 'postgres') {
-    const database = postgres.createDatabase(`spend_${databases}`);
-    return { yaml: '\ndatabase:\n  kind: postgres\n  url: env.SLUICE_E2E_DATABASE_URL\n', env: { SLUICE_E2E_DATABASE_URL: database.url } };
-  }
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'sluice-e2e-db-')), 'gateway.db');
-  return { yaml: `\ndatabase:\n  path: ${file}\n`, env: {} };
+  return newGatewayDatabase(backend, { postgres, name: `spend_${databases}` });
 }
 
 /** Money4 units (ten-thousandths of a dollar) as the API writes them: "0.0123". */
@@ -144,10 +138,10 @@ for (const backend of ['sqlite', 'postgres']) {
     before(async () => {
       database = newDatabase(backend);
       gw = await startGateway({ config: configYaml(upstream.url, database), env: { SPEND_UPSTREAM_TOKEN: UPSTREAM_TOKEN, ...database.env } });
-      admin = await signIn(gw.baseURL);
+      admin = await signIn(gw.baseURL, 'admin@local', 'admin');
       for (let i = 0; i < 3; i++) {
         const res = await chat(gw, 'priced', `spend request ${i}`, { metadata: { password: 'hunter2-not-logged' } });
-        assert.equal(res.status, 200, res.body);
+        assert.equal(res.status, 200, JSON.stringify(res.body));
         const usage = res.json.usage;
         // Money4 raw: tokens × rate / 1e6, rounded half-up once (as accounting.test.mjs computes).
         const units = Math.round((usage.prompt_tokens * 100 + usage.completion_tokens * 200) * 10_000 / 1e6);
@@ -155,13 +149,13 @@ for (const backend of ['sqlite', 'postgres']) {
         pricedUnits += units;
       }
       const unpriced = await chat(gw, 'unpriced', 'no price');
-      assert.equal(unpriced.status, 200, unpriced.body);
+      assert.equal(unpriced.status, 200, JSON.stringify(unpriced.body));
       unpricedId = unpriced.headers['x-request-id'];
       // An upstream refusal: a ledger row without usage (usage_missing, no cost) and a failed log.
       upstream.setBehavior({ status: 429 });
       try {
         const failed = await chat(gw, 'priced', 'refused upstream');
-        assert.equal(failed.status, 429, failed.body);
+        assert.equal(failed.status, 429, JSON.stringify(failed.body));
         failedId = failed.headers['x-request-id'];
       } finally {
         upstream.setBehavior();
@@ -177,7 +171,7 @@ for (const backend of ['sqlite', 'postgres']) {
         '/api/v1/admin/spend/budgets', '/api/v1/admin/spend/budget-alerts', '/api/v1/admin/observability/request-logs',
         '/api/v1/admin/observability/request-logs/1']) {
         const res = await request(gw.baseURL, { path: p });
-        assert.equal(res.status, 401, `${p}: ${res.body}`);
+        assert.equal(res.status, 401, `${p}: ${JSON.stringify(res.body)}`);
         assert.equal(res.json.error.code, 'unauthenticated');
       }
     });
@@ -195,7 +189,7 @@ for (const backend of ['sqlite', 'postgres']) {
       ];
       for (const [p, param] of cases) {
         const res = await admin.get(p);
-        assert.equal(res.status, 400, `${p}: ${res.body}`);
+        assert.equal(res.status, 400, `${p}: ${JSON.stringify(res.body)}`);
         assert.equal(res.json.error.code, 'invalid_request');
         assert.equal(res.json.error.param, param, p);
       }
@@ -203,7 +197,7 @@ for (const backend of ['sqlite', 'postgres']) {
 
     test('the report totals and model groups match the exact ledger costs', async () => {
       const res = await admin.get('/api/v1/admin/spend/report');
-      assert.equal(res.status, 200, res.body);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
       const report = res.json;
       assert.ok(report.to - report.from === 30 * DAY_MS, 'the default range is the last 30 days');
       assert.equal(report.total.cost_usd, dollars(pricedUnits));
@@ -223,7 +217,7 @@ for (const backend of ['sqlite', 'postgres']) {
 
     test('grouped by principal, the spend belongs to the service account', async () => {
       const res = await admin.get('/api/v1/admin/spend/report?group_by=principal');
-      assert.equal(res.status, 200, res.body);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.equal(res.json.groups.length, 1);
       const [group] = res.json.groups;
       assert.equal(group.key, 'spend-runner');
@@ -235,7 +229,7 @@ for (const backend of ['sqlite', 'postgres']) {
     test('a range that ends before the requests reports nothing', async () => {
       const now = Date.now();
       const res = await admin.get(`/api/v1/admin/spend/report?from=${now - 10 * DAY_MS}&to=${now - 9 * DAY_MS}`);
-      assert.equal(res.status, 200, res.body);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.equal(res.json.total.requests, 0);
       assert.equal(res.json.total.cost_usd, '0.0000');
       assert.deepEqual(res.json.groups, []);
@@ -243,7 +237,7 @@ for (const backend of ['sqlite', 'postgres']) {
 
     test('request logs list every request with its cost and pricing status', async () => {
       const res = await admin.get('/api/v1/admin/observability/request-logs');
-      assert.equal(res.status, 200, res.body);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.equal(res.json.has_more, false);
       const byRequest = Object.fromEntries(res.json.data.map((log) => [log.request_id, log]));
       for (const { requestId, units } of priced) {
@@ -268,7 +262,7 @@ for (const backend of ['sqlite', 'postgres']) {
     test('request logs filter by model, status and principal, and page with has_more', async () => {
       const ids = async (query) => {
         const res = await admin.get(`/api/v1/admin/observability/request-logs?${query}`);
-        assert.equal(res.status, 200, res.body);
+        assert.equal(res.status, 200, JSON.stringify(res.body));
         return res.json;
       };
       assert.equal((await ids('model=priced')).data.length, 4);
@@ -292,7 +286,7 @@ for (const backend of ['sqlite', 'postgres']) {
       const list = await admin.get('/api/v1/admin/observability/request-logs?model=priced&status=200&limit=1');
       const [summary] = list.json.data;
       const res = await admin.get(`/api/v1/admin/observability/request-logs/${summary.id}`);
-      assert.equal(res.status, 200, res.body);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
       const { log } = res.json;
       assert.equal(log.request_id, summary.request_id);
       assert.equal(log.cost_usd, summary.cost_usd);
@@ -310,19 +304,19 @@ for (const backend of ['sqlite', 'postgres']) {
 
       const refused = (await admin.get('/api/v1/admin/observability/request-logs?status=429')).json.data[0];
       const detail = await admin.get(`/api/v1/admin/observability/request-logs/${refused.id}`);
-      assert.equal(detail.status, 200, detail.body);
+      assert.equal(detail.status, 200, JSON.stringify(detail.body));
       assert.deepEqual(detail.json.log.attempts.map((a) => [a.outcome, a.upstream_status]), [['upstream_error', 429]]);
 
       for (const id of ['999999', 'abc']) {
         const missing = await admin.get(`/api/v1/admin/observability/request-logs/${id}`);
-        assert.equal(missing.status, 404, missing.body);
+        assert.equal(missing.status, 404, JSON.stringify(missing.body));
         assert.equal(missing.json.error.code, 'not_found');
       }
     });
 
     test('the FOCUS CSV has the FOCUS columns and its BilledCost adds up to the report total', async () => {
       const res = await admin.get('/api/v1/admin/spend/focus.csv');
-      assert.equal(res.status, 200, res.body);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.equal(res.headers['content-type'], 'text/csv; charset=utf-8');
       assert.match(res.headers['content-disposition'], /^attachment; filename="sluice-focus-\d{8}T\d{6}Z-\d{8}T\d{6}Z\.csv"$/);
       const { header, records } = csvRecords(res.body);
@@ -333,7 +327,7 @@ for (const backend of ['sqlite', 'postgres']) {
         'ServiceCategory', 'ResourceId', 'ResourceName', 'SubAccountId', 'SubAccountName', 'Tags']) {
         assert.ok(header.includes(column), `missing column ${column}`);
       }
-      assert.equal(records.length, 2, res.body); // today × spend-runner × {priced, unpriced} × compat
+      assert.equal(records.length, 2, JSON.stringify(res.body)); // today × spend-runner × {priced, unpriced} × compat
       const billedUnits = records.reduce((sum, r) => sum + Math.round(Number(r.BilledCost) * 10_000), 0);
       assert.equal(billedUnits, pricedUnits);
       const today = new Date().toISOString().slice(0, 10);
@@ -364,7 +358,7 @@ for (const backend of ['sqlite', 'postgres']) {
 
     test("the caller's own FOCUS export holds only the caller's rows", async () => {
       const res = await admin.get('/api/v1/me/spend/focus.csv');
-      assert.equal(res.status, 200, res.body);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
       const { header, records } = csvRecords(res.body);
       assert.ok(header.includes('BilledCost'));
       assert.equal(records.length, 0, 'the admin made no gateway requests of their own');
@@ -372,7 +366,7 @@ for (const backend of ['sqlite', 'postgres']) {
 
     test('budgets show the config limit and the spend in the current window', async () => {
       const res = await admin.get('/api/v1/admin/spend/budgets');
-      assert.equal(res.status, 200, res.body);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.equal(res.json.data.length, 1);
       const [budget] = res.json.data;
       assert.equal(budget.scope, 'service_account');
@@ -393,7 +387,7 @@ for (const backend of ['sqlite', 'postgres']) {
       const crossed = [50, 80, 100].filter((t) => pricedUnits * 100 >= 100 * t);
       assert.ok(crossed.includes(50), `the test spend (${pricedUnits}) should pass half the $0.01 budget`);
       const res = await eventually(() => admin.get('/api/v1/admin/spend/budget-alerts'), (r) => r.json?.data?.length === crossed.length);
-      assert.equal(res.status, 200, res.body);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.deepEqual(res.json.data.map((a) => a.threshold_percent), [...crossed].reverse());
       for (const alert of res.json.data) {
         assert.equal(alert.scope, 'service_account');

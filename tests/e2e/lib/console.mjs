@@ -5,7 +5,8 @@
 //   const admin = await signIn(gw.baseURL, 'admin@local', 'password');
 //   const { status, body } = await admin.post('/api/v1/admin/api-keys', { name: 'laptop' });
 //
-// Every method resolves to { status, body (parsed JSON, or the text when it is not JSON), headers }.
+// Every method resolves to { status, body (parsed JSON, or the text when it is not JSON), headers,
+// json (parsed, or undefined), text } — `json` and `text` as http.mjs request() names them.
 
 import assert from 'node:assert/strict';
 
@@ -18,7 +19,7 @@ function sessionCookie(headers) {
 }
 
 function answer(res) {
-  return { status: res.status, body: res.json ?? res.body, headers: res.headers };
+  return { status: res.status, body: res.json ?? res.body, headers: res.headers, json: res.json, text: res.body };
 }
 
 /** A client over an existing session (cookie "sluice_session=…" and its CSRF token). */
