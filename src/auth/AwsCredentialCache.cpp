@@ -1,5 +1,6 @@
 #include "auth/AwsCredentialCache.h"
 
+#include "core/ThreadName.h"
 #include "upstream/UpstreamClient.h"
 
 #include <boost/asio/co_spawn.hpp>
@@ -28,6 +29,7 @@ std::shared_ptr<AwsCredentialCache> AwsCredentialCache::create(const SourceFacto
   std::shared_ptr<AwsCredentialCache> cache(new AwsCredentialCache(std::move(options)));
   cache->source_ = make_source(*cache->http_);
   cache->thread_ = std::thread([io = &cache->io_] {
+    core::name_this_thread("aws-credentials");
     for (;;) {
       try {
         io->run();

@@ -1,6 +1,7 @@
 #include "ledger/AlertMailer.h"
 
 #include "config/EnumNames.h"
+#include "core/ThreadName.h"
 #include "ledger/BudgetWindow.h"
 #include "ledger/TimeZone.h"
 #include "store/StoreQueries.h"
@@ -106,7 +107,10 @@ AlertMailer::~AlertMailer() { shutdown(); }
 void AlertMailer::start() {
   if (thread_.joinable()) return;
   asio::co_spawn(io_, run(), asio::detached);
-  thread_ = std::thread([this] { io_.run(); });
+  thread_ = std::thread([this] {
+    core::name_this_thread("alert-mailer");
+    io_.run();
+  });
 }
 
 void AlertMailer::shutdown() {

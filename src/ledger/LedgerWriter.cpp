@@ -1,5 +1,6 @@
 #include "ledger/LedgerWriter.h"
 
+#include "core/ThreadName.h"
 #include "observability/GatewayMetrics.h"
 #include "store/Store.h"
 #include "store/StoreQueries.h"
@@ -90,7 +91,10 @@ LedgerWriter::LedgerWriter(std::shared_ptr<store::Store> store, Options options,
     metrics_->set_queue_depth_source("ledger", [this] { return depth(); });
   }
   asio::co_spawn(io_, drain(), asio::detached);
-  thread_ = std::thread([this] { io_.run(); });
+  thread_ = std::thread([this] {
+    core::name_this_thread("ledger-writer");
+    io_.run();
+  });
 }
 
 LedgerWriter::~LedgerWriter() {

@@ -1,5 +1,7 @@
 #include "ledger/LogPurge.h"
 
+#include "core/ThreadName.h"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -42,7 +44,10 @@ LogPurge::~LogPurge() { shutdown(); }
 void LogPurge::start() {
   if (!config_.enabled || thread_.joinable()) return;
   asio::co_spawn(io_, run(), asio::detached);
-  thread_ = std::thread([this] { io_.run(); });
+  thread_ = std::thread([this] {
+    core::name_this_thread("log-purge");
+    io_.run();
+  });
 }
 
 void LogPurge::shutdown() {

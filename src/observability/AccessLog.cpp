@@ -2,10 +2,9 @@
 
 #include "observability/JsonText.h"
 
-#include <spdlog/async.h>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 
 namespace sluice::observability {
@@ -18,42 +17,46 @@ void append_field(std::string& out, std::string_view name, std::string_view valu
   append_json_string(out, value);
 }
 
+template <typename Integer>
+void append_number(std::string& out, Integer value) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out.append(digits, end);
+}
+
 void append_field(std::string& out, std::string_view name, std::uint64_t value) {
   out.push_back(',');
   append_json_string(out, name);
   out.push_back(':');
-  out += std::to_string(value);
+  append_number(out, value);
 }
 
 }  // namespace
 
-std::shared_ptr<AccessLog> AccessLog::to_stdout(std::size_t queue_lines) {
-  spdlog::init_thread_pool(queue_lines, 1);
-  auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
-  auto logger = std::make_shared<spdlog::async_logger>(
-      "access", std::move(sink), spdlog::thread_pool(), spdlog::async_overflow_policy::block);
-  logger->set_pattern("%v");
-  logger->set_level(spdlog::level::info);
-  logger->flush_on(spdlog::level::info);
-  return std::make_shared<AccessLog>(std::move(logger));
+std::shared_ptr<AccessLog> AccessLog::to_stdout() {
+  return std::make_shared<AccessLog>(std::make_unique<BatchedLineWriter>(STDOUT_FILENO));
 }
 
-std::size_t AccessLog::queue_depth() const {
-  // Only the stdout log is asynchronous; the thread pool is the one to_stdout() created.
-  const auto pool = spdlog::thread_pool();
-  return pool ? pool->queue_size() : 0;
-}
+AccessLog::AccessLog(std::unique_ptr<BatchedLineWriter> writer) : writer_(std::move(writer)) {}
 
-AccessLog::AccessLog(std::shared_ptr<spdlog::logger> logger) : logger_(std::move(logger)) {}
+AccessLog::~AccessLog() = default;
+
+std::size_t AccessLog::queue_depth() const { return writer_ ? writer_->pending_lines() : 0; }
 
 std::string AccessLog::format(const AccessLogRecord& record) {
   std::string line;
-  line.reserve(256);
+  format_into(line, record);
+  return line;
+}
+
+void AccessLog::format_into(std::string& line, const AccessLogRecord& record) {
+  line.clear();
+  line.reserve(512);
   const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
   line += "{\"ts_us\":";
-  line += std::to_string(now_us);
+  append_number(line, now_us);
   append_field(line, "request_id", record.request_id);
   append_field(line, "method", record.method);
   append_field(line, "path", record.path);
@@ -67,10 +70,15 @@ std::string AccessLog::format(const AccessLogRecord& record) {
   if (!record.route.empty()) append_field(line, "route", record.route);
   if (record.upstream_status != 0) append_field(line, "upstream_status", std::uint64_t{record.upstream_status});
   if (record.usage_present) {
-    line += ",\"usage\":{\"input_tokens\":" + std::to_string(record.input_tokens) +
-            ",\"output_tokens\":" + std::to_string(record.output_tokens) +
-            ",\"cached_input_tokens\":" + std::to_string(record.cached_input_tokens) +
-            ",\"reasoning_tokens\":" + std::to_string(record.reasoning_tokens) + "}";
+    line += ",\"usage\":{\"input_tokens\":";
+    append_number(line, record.input_tokens);
+    line += ",\"output_tokens\":";
+    append_number(line, record.output_tokens);
+    line += ",\"cached_input_tokens\":";
+    append_number(line, record.cached_input_tokens);
+    line += ",\"reasoning_tokens\":";
+    append_number(line, record.reasoning_tokens);
+    line.push_back('}');
   }
   if (!record.attempts.empty()) {
     line += ",\"attempts\":[";
@@ -91,11 +99,18 @@ std::string AccessLog::format(const AccessLogRecord& record) {
   if (!record.error_code.empty()) append_field(line, "error_code", record.error_code);
   if (!record.remote.empty()) append_field(line, "remote", record.remote);
   line.push_back('}');
-  return line;
 }
 
-void AccessLog::write(const AccessLogRecord& record) { logger_->info(format(record)); }
+void AccessLog::write(const AccessLogRecord& record) {
+  if (!writer_) return;
+  // One buffer per thread keeps its capacity: no allocation per line.
+  thread_local std::string line;
+  format_into(line, record);
+  writer_->append(line);
+}
 
-void AccessLog::flush() { logger_->flush(); }
+void AccessLog::flush() {
+  if (writer_) writer_->flush();
+}
 
 }  // namespace sluice::observability

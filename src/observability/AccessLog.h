@@ -1,20 +1,19 @@
 // AccessLog: one JSON line per request on stdout.
 //
-// Lines are handed to an asynchronous spdlog logger whose single writer thread owns stdout, so a
-// slow terminal or pipe never stalls an I/O thread mid-request. When its queue is full the caller
-// waits rather than dropping a line (an access log that silently loses lines is worse than a short
-// wait under overload). Records carry names (key name, model id), never a key, token or secret.
+// Lines go through a BatchedLineWriter, whose one thread owns stdout and writes the lines in
+// batches, so a slow terminal or pipe never stalls an I/O thread mid-request and a busy gateway
+// does not pay a wake-up per line. When its buffer is full the caller waits rather than dropping a
+// line (an access log that silently loses lines is worse than a short wait under overload).
+// Records carry names (key name, model id), never a key, token or secret.
 #pragma once
+
+#include "observability/BatchedLineWriter.h"
 
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-namespace spdlog {
-class logger;
-}
 
 namespace sluice::observability {
 
@@ -52,21 +51,25 @@ struct AccessLogRecord {
 
 class AccessLog {
  public:
-  // Writes to stdout through a background thread with a queue of `queue_lines` lines.
-  static std::shared_ptr<AccessLog> to_stdout(std::size_t queue_lines = 8192);
-  // Writes through the given logger (tests use a synchronous in-memory one).
-  explicit AccessLog(std::shared_ptr<spdlog::logger> logger);
+  // Writes to stdout.
+  static std::shared_ptr<AccessLog> to_stdout();
+  // Writes through `writer`; a null writer discards every line (tests that do not read the log).
+  explicit AccessLog(std::unique_ptr<BatchedLineWriter> writer);
+  ~AccessLog();
 
   void write(const AccessLogRecord& record);
+  // Returns once every line written before the call is on the descriptor.
   void flush();
   // Lines waiting for the writer thread (sluice_queue_depth{queue="access_log"}).
   std::size_t queue_depth() const;
 
   // The JSON line for a record (without the newline).
   static std::string format(const AccessLogRecord& record);
+  // The same, into `line` (cleared first), so a caller can reuse one buffer.
+  static void format_into(std::string& line, const AccessLogRecord& record);
 
  private:
-  std::shared_ptr<spdlog::logger> logger_;
+  std::unique_ptr<BatchedLineWriter> writer_;
 };
 
 }  // namespace sluice::observability

@@ -1,6 +1,7 @@
 #include "observability/OtlpExporter.h"
 
 #include "config/GatewayConfig.h"
+#include "core/ThreadName.h"
 #include "upstream/UpstreamClient.h"
 
 #include <boost/asio/co_spawn.hpp>
@@ -79,6 +80,7 @@ OtlpExporter::OtlpExporter(OtlpExporterOptions options, MetricsSource metrics_so
       wake_timer_(io_),
       client_(std::make_unique<upstream::UpstreamClient>(io_, upstream::UpstreamClientOptions{4, options_.ca_file})) {
   thread_ = std::thread([this] {
+    core::name_this_thread("otlp-exporter");
     asio::co_spawn(io_, run(), [this](std::exception_ptr error) {
       if (error) {
         try {

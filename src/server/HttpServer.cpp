@@ -1,5 +1,6 @@
 #include "server/HttpServer.h"
 
+#include "core/ThreadName.h"
 #include "server/Exchange.h"
 #include "server/RequestId.h"
 
@@ -128,7 +129,8 @@ void HttpServer::start(const std::string& host, std::uint16_t port, unsigned io_
   }
   for (auto& worker : workers_) {
     asio::co_spawn(worker->io, accept_loop(*worker), log_spawn_failure);
-    threads_.emplace_back([io = &worker->io, prepare_thread] {
+    threads_.emplace_back([io = &worker->io, prepare_thread, index = threads_.size()] {
+      core::name_this_thread("io-" + std::to_string(index));
       if (prepare_thread) prepare_thread(*io);
       io->run();
     });

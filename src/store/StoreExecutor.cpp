@@ -1,10 +1,11 @@
 #include "store/StoreExecutor.h"
 
+#include "core/ThreadName.h"
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <pthread.h>
 
 namespace sluice::store {
 
@@ -59,8 +60,8 @@ GatewayError StoreExecutor::queue_full_error() const {
 }
 
 void StoreExecutor::work(std::size_t index) {
-  const std::string thread_name = fmt::format("{}-{}", name_, index).substr(0, 15);
-  pthread_setname_np(pthread_self(), thread_name.c_str());
+  const std::string thread_name = fmt::format("{}-{}", name_, index);
+  core::name_this_thread(thread_name);
   std::unique_ptr<StoreConnection> connection;
   while (true) {
     Task task;

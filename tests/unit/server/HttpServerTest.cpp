@@ -6,7 +6,6 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <gtest/gtest.h>
-#include <spdlog/sinks/null_sink.h>
 
 namespace sluice::server {
 namespace {
@@ -35,8 +34,7 @@ ServerLimits small_limits() {
 }
 
 std::shared_ptr<observability::AccessLog> silent_log() {
-  return std::make_shared<observability::AccessLog>(
-      std::make_shared<spdlog::logger>("test-access", std::make_shared<spdlog::sinks::null_sink_mt>()));
+  return std::make_shared<observability::AccessLog>(nullptr);
 }
 
 http::response<http::string_body> get(std::uint16_t port, const std::string& target) {
