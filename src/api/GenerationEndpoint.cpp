@@ -6,6 +6,7 @@
 #include "routing/CapabilityGate.h"
 #include "routing/RetryPolicy.h"
 #include "routing/RoutePlan.h"
+#include "server/CallerWatch.h"
 #include "streams/AnswerStream.h"
 #include "streams/TokenUsage.h"
 #include "streams/WholeAnswer.h"
@@ -13,7 +14,6 @@
 #include "upstream/UpstreamUrl.h"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -26,7 +26,6 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 namespace json = boost::json;
 using asio::awaitable;
-using namespace asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -126,14 +125,15 @@ awaitable<void> stream_answer(server::Exchange& exchange, upstream::UpstreamResp
     response.abort();
     co_return;
   }
+  // A caller who leaves closes the upstream at once (the pending read then fails), even while the
+  // upstream is silent.
+  const server::CallerWatch caller(exchange, [&response] { response.abort(); });
   for (;;) {
-    auto next = co_await (response.read_some() || exchange.caller_gone());
-    if (next.index() == 1) {
-      response.abort();
+    auto piece = co_await response.read_some();
+    if (caller.caller_left()) {
       exchange.log().error_code = "caller_disconnected";
       co_return;
     }
-    auto& piece = std::get<0>(next);
     bool upstream_done = false;
     if (!piece) {
       answer.fail(piece.error(), out);
@@ -447,9 +447,9 @@ awaitable<void> serve_generation(server::Exchange& exchange, const GatewayState&
       if (wait.count() > 0) {
         const auto executor = co_await asio::this_coro::executor;
         asio::steady_timer timer(executor, wait);
-        const auto waited =
-            co_await (timer.async_wait(asio::as_tuple(asio::use_awaitable)) || exchange.caller_gone());
-        if (waited.index() == 1) {
+        const server::CallerWatch caller(exchange, [&timer] { timer.cancel(); });
+        co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (caller.caller_left()) {
           exchange.log().error_code = "caller_disconnected";
           co_return;
         }

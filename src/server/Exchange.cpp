@@ -1,7 +1,6 @@
 #include "server/Exchange.h"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/chunk_encode.hpp>
@@ -9,7 +8,6 @@
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 
-#include <sys/socket.h>
 
 namespace sluice::server {
 
@@ -95,26 +93,6 @@ boost::asio::awaitable<bool> Exchange::end_stream() {
   (void)written;
   write_failed_ = static_cast<bool>(error);
   co_return !write_failed_;
-}
-
-boost::asio::awaitable<void> Exchange::caller_gone() {
-  auto& socket = stream_.socket();
-  for (;;) {
-    auto [error] = co_await socket.async_wait(boost::asio::socket_base::wait_read, use_nothrow);
-    if (error == boost::asio::error::operation_aborted) co_return;
-    if (error) co_return;  // the socket failed: the caller is gone
-    char probe = 0;
-    const auto peeked = ::recv(socket.native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
-    if (peeked == 0) co_return;                                   // orderly close
-    if (peeked < 0 && errno != EAGAIN && errno != EWOULDBLOCK) co_return;  // reset
-    if (peeked > 0) {
-      // The caller sent more bytes (a pipelined request): it is still here. Stop polling the
-      // socket, which would stay readable, and wait until cancelled.
-      boost::asio::steady_timer forever(socket.get_executor(), std::chrono::steady_clock::time_point::max());
-      co_await forever.async_wait(use_nothrow);
-      co_return;
-    }
-  }
 }
 
 }  // namespace sluice::server

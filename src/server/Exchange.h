@@ -48,9 +48,8 @@ class Exchange {
   boost::asio::awaitable<bool> end_stream();
   bool streaming() const { return streaming_; }
 
-  // Completes when the caller closes its connection (it stays pending while the caller is merely
-  // quiet). Raced against upstream reads so a caller who leaves cancels the upstream at once.
-  boost::asio::awaitable<void> caller_gone();
+  // The caller's connection, for a CallerWatch (which notices the caller leaving).
+  boost::asio::ip::tcp::socket& caller_socket() { return stream_.socket(); }
 
   bool responded() const { return responded_; }
   // The caller went away while the answer was being written.

@@ -8,9 +8,10 @@
 //
 // The response owns its connection while the body is read. Reading the body to its end hands the
 // connection back to the client's pool (when the upstream allows keep-alive); abort(), an error,
-// or destroying the response earlier closes it instead. Racing read_some() against something else
-// with asio's awaitable operators (`co_await (response.read_some() || caller_gone())`) works too:
-// the cancelled read closes the connection.
+// or destroying the response earlier closes it instead. abort() during a pending read_some() makes
+// that read fail (the gateway's CallerWatch does this when its caller leaves); racing read_some()
+// against something else with asio's awaitable operators works too: the cancelled read closes the
+// connection.
 //
 // Move-only. Use it on the thread of the client that produced it; it may outlive the client (its
 // connection is then closed instead of pooled). A moved-from response may only be destroyed.

@@ -823,6 +823,34 @@ describe('streams that fail or are abandoned', () => {
     }
   });
 
+  test('a caller abort while the upstream is silent closes the upstream connection at once, before its next event', async () => {
+    // 4 s between events: only the gateway's watch on the caller's socket can close the upstream
+    // within 1 s (a failed write to the caller would come with the next event, 4 s later).
+    compatFake.setBehavior({ eventGapMs: 4000 });
+    try {
+      const before = compatFake.requests.length;
+      const controller = new AbortController();
+      const stream = await client.chat.completions.create(
+        { model: 'chat', messages: [{ role: 'user', content: LONG_PROMPT }], stream: true },
+        { signal: controller.signal },
+      );
+      let abortedAt;
+      for await (const chunk of stream) {
+        assert.ok(chunk.choices.length > 0);
+        abortedAt = Date.now();
+        controller.abort();
+        break;
+      }
+      const upstream = compatFake.requests[before];
+      assert.ok(upstream, 'the stream reached the upstream');
+      const closed = await compatFake.waitForEvent(
+        (e) => e.type === 'stream-aborted' && e.socketId === upstream.socketId && e.at >= abortedAt, 3000);
+      assert.ok(closed.at - abortedAt <= 1000, `the upstream connection closed ${closed.at - abortedAt} ms after the caller aborted`);
+    } finally {
+      compatFake.setBehavior();
+    }
+  });
+
   test('a caller abort mid-Responses-stream closes the upstream connection within 1 s while the fake is still pacing events', async () => {
     mantleFake.setBehavior({ eventGapMs: 100 });
     try {
