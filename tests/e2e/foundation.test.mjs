@@ -79,7 +79,7 @@ let openai;
 before(async () => {
   upstream = await startOpenAIUpstream();
   gw = await startGateway({
-    config: foundationConfig(upstream.url, '  max_body_bytes: 1024\n  request_header_timeout_ms: 300'),
+    config: foundationConfig(upstream.url, '  max_body_bytes: 1024\n  request_header_timeout_ms: 300\n  request_body_timeout_ms: 400'),
   });
   openai = new OpenAI({ baseURL: `${gw.baseURL}/v1`, apiKey: CALLER_KEY, maxRetries: 0 });
 });
@@ -246,6 +246,31 @@ describe('request limits and malformed requests', () => {
       const res = parseRawResponse(await conn.response({ timeoutMs: 3000 }));
       assert.equal(res.status, 408, res.statusLine);
       assert.ok(Date.now() - started >= 250, `answered after ${Date.now() - started} ms, before the 300 ms timeout`);
+    } finally {
+      conn.close();
+    }
+  });
+
+  test('answers 408 when the body is not complete within request_body_timeout_ms, and a request on time is served on the same connection first', async () => {
+    const conn = await openRawConnection(gw.port);
+    try {
+      // A whole request first: its deadline must not cut the next one short.
+      conn.write(`GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${CALLER_KEY}\r\n\r\n`);
+      const firstText = await conn.response({ timeoutMs: 3000 });
+      const first = parseRawResponse(firstText);
+      assert.equal(first.status, 200, first.statusLine);
+      const started = Date.now();
+      conn.write('POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n'
+        + `Authorization: Bearer ${CALLER_KEY}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"model":`);
+      let secondText = '';
+      while (Date.now() - started < 3000) {
+        secondText = conn.received().slice(firstText.length);
+        if (secondText.includes('\r\n\r\n') && secondText.trimEnd().endsWith('}')) break;
+        await sleep(20);
+      }
+      const res = parseRawResponse(secondText);
+      assert.equal(res.status, 408, res.statusLine);
+      assert.ok(Date.now() - started >= 350, `answered after ${Date.now() - started} ms, before the 400 ms timeout`);
     } finally {
       conn.close();
     }
