@@ -795,86 +795,54 @@ describe('streams that fail or are abandoned', () => {
     }
   });
 
-  test('a caller abort mid-chat-stream closes the upstream connection within 1 s while the fake is still pacing events', async () => {
-    compatFake.setBehavior({ eventGapMs: 100 });
+  // Opens a stream through `fake` with `eventGapMs` between its events, aborts after the first
+  // event the caller receives, and returns how the upstream connection ended: `at` (ms) and
+  // `eventsWritten`, with the abort time.
+  async function abortAfterFirstEvent(fake, eventGapMs, open, checkFirst) {
+    fake.setBehavior({ eventGapMs });
     try {
-      const before = compatFake.requests.length;
+      const before = fake.requests.length;
       const controller = new AbortController();
-      const stream = await client.chat.completions.create(
-        { model: 'chat', messages: [{ role: 'user', content: LONG_PROMPT }], stream: true },
-        { signal: controller.signal },
-      );
+      const stream = await open(controller.signal);
       let abortedAt;
-      for await (const chunk of stream) {
-        assert.ok(chunk.choices.length > 0);
+      for await (const event of stream) {
+        checkFirst(event);
         abortedAt = Date.now();
         controller.abort();
         break;
       }
-      const upstream = compatFake.requests[before];
+      const upstream = fake.requests[before];
       assert.ok(upstream, 'the stream reached the upstream');
-      const closed = await compatFake.waitForEvent(
+      const closed = await fake.waitForEvent(
         (e) => e.type === 'stream-aborted' && e.socketId === upstream.socketId && e.at >= abortedAt, 3000);
       assert.ok(closed.at - abortedAt <= 1000, `the upstream connection closed ${closed.at - abortedAt} ms after the caller aborted`);
-      const total = splitIntoDeltas(answerFor(LONG_PROMPT)).length + 3;
-      assert.ok(closed.eventsWritten < total, `the fake had finished anyway (${closed.eventsWritten}/${total} events)`);
+      return closed;
     } finally {
-      compatFake.setBehavior();
+      fake.setBehavior();
     }
+  }
+
+  const openChatStream = (signal) => client.chat.completions.create(
+    { model: 'chat', messages: [{ role: 'user', content: LONG_PROMPT }], stream: true }, { signal });
+  const hasChoices = (chunk) => assert.ok(chunk.choices.length > 0);
+
+  test('a caller abort mid-chat-stream closes the upstream connection within 1 s while the fake is still pacing events', async () => {
+    const closed = await abortAfterFirstEvent(compatFake, 100, openChatStream, hasChoices);
+    const total = splitIntoDeltas(answerFor(LONG_PROMPT)).length + 3;
+    assert.ok(closed.eventsWritten < total, `the fake had finished anyway (${closed.eventsWritten}/${total} events)`);
   });
 
   test('a caller abort while the upstream is silent closes the upstream connection at once, before its next event', async () => {
     // 4 s between events: only the gateway's watch on the caller's socket can close the upstream
     // within 1 s (a failed write to the caller would come with the next event, 4 s later).
-    compatFake.setBehavior({ eventGapMs: 4000 });
-    try {
-      const before = compatFake.requests.length;
-      const controller = new AbortController();
-      const stream = await client.chat.completions.create(
-        { model: 'chat', messages: [{ role: 'user', content: LONG_PROMPT }], stream: true },
-        { signal: controller.signal },
-      );
-      let abortedAt;
-      for await (const chunk of stream) {
-        assert.ok(chunk.choices.length > 0);
-        abortedAt = Date.now();
-        controller.abort();
-        break;
-      }
-      const upstream = compatFake.requests[before];
-      assert.ok(upstream, 'the stream reached the upstream');
-      const closed = await compatFake.waitForEvent(
-        (e) => e.type === 'stream-aborted' && e.socketId === upstream.socketId && e.at >= abortedAt, 3000);
-      assert.ok(closed.at - abortedAt <= 1000, `the upstream connection closed ${closed.at - abortedAt} ms after the caller aborted`);
-    } finally {
-      compatFake.setBehavior();
-    }
+    await abortAfterFirstEvent(compatFake, 4000, openChatStream, hasChoices);
   });
 
   test('a caller abort mid-Responses-stream closes the upstream connection within 1 s while the fake is still pacing events', async () => {
-    mantleFake.setBehavior({ eventGapMs: 100 });
-    try {
-      const before = mantleFake.requests.length;
-      const controller = new AbortController();
-      const stream = await seedClient.responses.create(
-        { model: 'gpt-55-bedrock', input: LONG_PROMPT, stream: true },
-        { signal: controller.signal },
-      );
-      let abortedAt;
-      for await (const event of stream) {
-        assert.equal(event.type, 'response.created');
-        abortedAt = Date.now();
-        controller.abort();
-        break;
-      }
-      const upstream = mantleFake.requests[before];
-      assert.ok(upstream, 'the stream reached the upstream');
-      const closed = await mantleFake.waitForEvent(
-        (e) => e.type === 'stream-aborted' && e.socketId === upstream.socketId && e.at >= abortedAt, 3000);
-      assert.ok(closed.at - abortedAt <= 1000, `the upstream connection closed ${closed.at - abortedAt} ms after the caller aborted`);
-    } finally {
-      mantleFake.setBehavior();
-    }
+    await abortAfterFirstEvent(
+      mantleFake, 100,
+      (signal) => seedClient.responses.create({ model: 'gpt-55-bedrock', input: LONG_PROMPT, stream: true }, { signal }),
+      (event) => assert.equal(event.type, 'response.created'));
   });
 });
 
