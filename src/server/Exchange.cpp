@@ -8,7 +8,6 @@
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 
-
 namespace sluice::server {
 
 namespace http = boost::beast::http;
