@@ -13,11 +13,7 @@
 namespace sluice::store {
 namespace {
 
-template <typename T>
-T must(Expected<T> result) {
-  if (!result) throw std::runtime_error("store error: " + result.error().message);
-  return std::move(*result);
-}
+using testing::must;
 
 const Principal kAnn{PrincipalKind::kUser, "ann@example.com"};
 const Principal kBob{PrincipalKind::kUser, "bob@example.com"};

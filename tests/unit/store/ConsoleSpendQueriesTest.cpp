@@ -16,11 +16,7 @@ namespace {
 using config::Money4;
 using testing::await_on;
 
-template <typename T>
-T must(Expected<T> result) {
-  if (!result) throw std::runtime_error("store error: " + result.error().message);
-  return std::move(*result);
-}
+using testing::must;
 
 constexpr UnixMillis kDay = kMillisPerDay;
 constexpr UnixMillis kDay10 = 10 * kDay;  // 1970-01-11, a UTC day boundary

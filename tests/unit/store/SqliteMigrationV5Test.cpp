@@ -11,11 +11,7 @@
 namespace sluice::store {
 namespace {
 
-template <typename T>
-T must(Expected<T> result) {
-  if (!result) throw std::runtime_error("store error: " + result.error().message);
-  return std::move(*result);
-}
+using testing::must;
 
 void run(StoreConnection& connection, const std::string& sql) {
   auto done = connection.execute_script(sql);

@@ -14,12 +14,7 @@ namespace {
 using config::Money4;
 using testing::await_on;
 
-// Unwraps a result, or fails the test with the store's message.
-template <typename T>
-T must(Expected<T> result) {
-  if (!result) throw std::runtime_error("store error: " + result.error().message);
-  return std::move(*result);
-}
+using testing::must;
 
 const Principal kRobot{PrincipalKind::kServiceAccount, "robot"};
 const Principal kAda{PrincipalKind::kUser, "1"};

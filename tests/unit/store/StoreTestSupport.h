@@ -18,10 +18,18 @@
 #include <atomic>
 #include <filesystem>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <unistd.h>
 
 namespace sluice::store::testing {
+
+// Unwraps a result, or fails the test with the store's message.
+template <typename T>
+T must(Expected<T> result) {
+  if (!result) throw std::runtime_error("store error: " + result.error().message);
+  return std::move(*result);
+}
 
 inline int next_database_number() {
   static std::atomic<int> counter{0};
