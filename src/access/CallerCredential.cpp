@@ -1,6 +1,6 @@
 #include "access/CallerCredential.h"
 
-#include <boost/algorithm/string/predicate.hpp>
+#include <boost/beast/core/string.hpp>
 
 namespace sluice::access {
 namespace {
@@ -15,7 +15,7 @@ Expected<std::string_view> bearer_token(std::string_view authorization) {
   constexpr std::string_view kScheme = "Bearer";
   authorization = trim(authorization);
   if (authorization.size() < kScheme.size() ||
-      !boost::algorithm::iequals(authorization.substr(0, kScheme.size()), kScheme) ||
+      !boost::beast::iequals(authorization.substr(0, kScheme.size()), kScheme) ||
       (authorization.size() > kScheme.size() && authorization[kScheme.size()] != ' ')) {
     return GatewayError::authentication("invalid_authorization_header",
                                         "Authorization header must use the Bearer scheme");

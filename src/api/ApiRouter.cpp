@@ -7,7 +7,7 @@
 #include "api/ModelList.h"
 #include "routing/TagSelector.h"
 
-#include <boost/algorithm/string/predicate.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -157,8 +157,8 @@ ledger::RequestRecord start_ledger_record(server::Exchange& exchange,
   std::vector<std::pair<std::string, std::string>> headers;
   for (const auto& field : request) {
     const std::string_view name = field.name_string();
-    const bool tag_header = boost::algorithm::istarts_with(name, "x-oceans-") ||
-                            boost::algorithm::istarts_with(name, "x-sluice-");
+    const bool tag_header = boost::beast::iequals(name.substr(0, 9), "x-oceans-") ||
+                            boost::beast::iequals(name.substr(0, 9), "x-sluice-");
     if (capture_payloads || tag_header) headers.emplace_back(std::string(name), std::string(field.value()));
   }
   record.caller_tags = ledger::CallerTags::from_headers(headers);

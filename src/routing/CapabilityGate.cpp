@@ -2,7 +2,7 @@
 
 #include "providers/ProviderCapabilities.h"
 
-#include <boost/algorithm/string/predicate.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/json/value.hpp>
 #include <fmt/format.h>
 
@@ -80,7 +80,7 @@ bool responses_item_is_non_text(const json::value& item) {
 
 bool has_developer_role(const json::value& item) {
   return item.is_object() &&
-         boost::algorithm::iequals(string_field(item.get_object(), "role"), "developer");
+         boost::beast::iequals(string_field(item.get_object(), "role"), "developer");
 }
 
 bool format_is_json_schema(const json::value* format) {

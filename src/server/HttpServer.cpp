@@ -4,7 +4,7 @@
 #include "server/Exchange.h"
 #include "server/RequestId.h"
 
-#include <boost/algorithm/string/predicate.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
@@ -343,7 +343,7 @@ asio::awaitable<void> HttpServer::serve_connection(Worker& worker, tcp::socket s
     if (!refusal) {
       // A caller that waits for permission before sending its body gets it now: the head passed.
       const auto expect = request.find(http::field::expect);
-      if (expect != request.end() && boost::algorithm::iequals(expect->value(), "100-continue")) {
+      if (expect != request.end() && boost::beast::iequals(expect->value(), "100-continue")) {
         http::response<http::empty_body> proceed{http::status::continue_, 11};
         stream.expires_after(limits_.request_body_timeout);
         auto [error, size] = co_await http::async_write(stream, proceed, use_nothrow);

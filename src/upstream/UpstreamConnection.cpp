@@ -9,7 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
+#include <boost/asio/write.hpp>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
@@ -151,8 +151,12 @@ void UpstreamConnection::set_deadline(const Deadline& deadline) { tcp().expires_
 
 asio::awaitable<error_code> UpstreamConnection::write(const RequestMessage& request, const Deadline& deadline) {
   set_deadline(deadline);
+  // Head and body in one gather write (one sendmsg in plain text; the TLS stream coalesces them
+  // into one record where they fit).
+  const std::array<asio::const_buffer, 2> wire = {asio::buffer(request.head),
+                                                  asio::buffer(request.body.data(), request.body.size())};
   const auto [error, bytes] = co_await std::visit(
-      [&](auto& stream) { return http::async_write(stream, request, use_nothrow); }, stream_);
+      [&](auto& stream) { return asio::async_write(stream, wire, use_nothrow); }, stream_);
   (void)bytes;
   co_return error;
 }

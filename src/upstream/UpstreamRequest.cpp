@@ -1,6 +1,6 @@
 #include "upstream/UpstreamRequest.h"
 
-#include <boost/algorithm/string/predicate.hpp>
+#include <boost/beast/core/string.hpp>
 
 #include <algorithm>
 
@@ -8,7 +8,7 @@ namespace sluice::upstream {
 
 void UpstreamRequest::set_header(std::string_view name, std::string value) {
   for (auto& [existing, existing_value] : headers) {
-    if (boost::algorithm::iequals(existing, name)) {
+    if (boost::beast::iequals(existing, name)) {
       existing_value = std::move(value);
       return;
     }
@@ -17,12 +17,12 @@ void UpstreamRequest::set_header(std::string_view name, std::string value) {
 }
 
 void UpstreamRequest::remove_header(std::string_view name) {
-  std::erase_if(headers, [&](const auto& header) { return boost::algorithm::iequals(header.first, name); });
+  std::erase_if(headers, [&](const auto& header) { return boost::beast::iequals(header.first, name); });
 }
 
 const std::string* UpstreamRequest::find_header(std::string_view name) const {
   for (const auto& [existing, value] : headers) {
-    if (boost::algorithm::iequals(existing, name)) return &value;
+    if (boost::beast::iequals(existing, name)) return &value;
   }
   return nullptr;
 }

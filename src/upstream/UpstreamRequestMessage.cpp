@@ -2,10 +2,12 @@
 
 #include "upstream/UpstreamErrors.h"
 
-#include <boost/algorithm/string/predicate.hpp>
+#include <boost/beast/core/string.hpp>
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <iterator>
 #include <string_view>
 
 namespace sluice::upstream {
@@ -34,7 +36,7 @@ bool is_safe_value(std::string_view value) { return value.find_first_of(std::str
 
 bool is_client_owned(std::string_view name) {
   return std::any_of(kClientOwnedHeaders.begin(), kClientOwnedHeaders.end(),
-                     [&](std::string_view owned) { return boost::algorithm::iequals(name, owned); });
+                     [&](std::string_view owned) { return boost::beast::iequals(name, owned); });
 }
 
 // Methods whose requests carry a body by definition: they always state its length, even zero.
@@ -42,28 +44,43 @@ bool carries_body(http::verb method) {
   return method == http::verb::post || method == http::verb::put || method == http::verb::patch;
 }
 
+// One header line: "name: value\r\n".
+void append_header(std::string& head, std::string_view name, std::string_view value) {
+  head.append(name).append(": ").append(value).append("\r\n");
+}
+
 }  // namespace
 
 Expected<RequestMessage> build_request_message(const UpstreamRequest& request, const UpstreamUrl& url) {
   bool has_user_agent = false;
+  std::size_t header_bytes = 0;
   for (const auto& [name, value] : request.headers) {
     if (!is_token(name)) return invalid_request_header("");
     if (!is_safe_value(value)) return invalid_request_header(name);
-    if (boost::algorithm::iequals(name, "user-agent")) has_user_agent = true;
+    if (boost::beast::iequals(name, "user-agent")) has_user_agent = true;
+    header_bytes += name.size() + value.size() + 4;
   }
 
-  RequestMessage message{request.method, url.target, 11};
+  RequestMessage message;
+  std::string& head = message.head;
+  const std::string_view method = http::to_string(request.method);
+  head.reserve(method.size() + url.target.size() + header_bytes + url.host_header.size() + 128);
+  head.append(method).append(" ").append(url.target).append(" HTTP/1.1\r\n");
   const std::string* host = request.find_header("host");
-  message.set(http::field::host, host != nullptr ? *host : url.host_header);
+  append_header(head, "Host", host != nullptr ? *host : url.host_header);
   if (carries_body(request.method) || !request.body.empty()) {
-    message.set(http::field::content_length, std::to_string(request.body.size()));
+    char digits[24];
+    const auto [end, error] = std::to_chars(std::begin(digits), std::end(digits), request.body.size());
+    (void)error;  // 24 digits hold any size_t
+    append_header(head, "Content-Length", std::string_view(digits, static_cast<std::size_t>(end - digits)));
   }
-  message.set(http::field::connection, "keep-alive");
+  append_header(head, "Connection", "keep-alive");
   for (const auto& [name, value] : request.headers) {
-    if (!is_client_owned(name)) message.insert(name, value);
+    if (!is_client_owned(name)) append_header(head, name, value);
   }
-  if (!has_user_agent) message.set(http::field::user_agent, kDefaultUserAgent);
-  message.body() = http::span_body<const char>::value_type(request.body.data(), request.body.size());
+  if (!has_user_agent) append_header(head, "User-Agent", kDefaultUserAgent);
+  head.append("\r\n");
+  message.body = request.body;
   return message;
 }
 
