@@ -41,8 +41,9 @@ UpstreamClient::~UpstreamClient() = default;
 asio::awaitable<Expected<UpstreamResponse>> UpstreamClient::send(const UpstreamRequest& request,
                                                                  UpstreamDeadlines deadlines) {
   const auto exchange_deadlines = ExchangeDeadlines::starting_now(deadlines);
-  const auto url = UpstreamUrl::parse(request.url);
-  if (!url) co_return url.error();
+  const auto parsed = parsed_url(request.url);
+  if (!parsed) co_return parsed.error();
+  const std::shared_ptr<const UpstreamUrl> url = *parsed;
   const auto message = build_request_message(request, *url);
   if (!message) co_return message.error();
   const bool head_request = request.method == http::verb::head;
@@ -69,6 +70,16 @@ asio::awaitable<Expected<UpstreamResponse>> UpstreamClient::send(const UpstreamR
   }
   if (outcome.error) co_return std::move(*outcome.error);
   co_return UpstreamResponse(std::move(exchange));
+}
+
+Expected<std::shared_ptr<const UpstreamUrl>> UpstreamClient::parsed_url(const std::string& url) {
+  if (const auto found = parsed_urls_.find(url); found != parsed_urls_.end()) return found->second;
+  auto parsed = UpstreamUrl::parse(url);
+  if (!parsed) return parsed.error();
+  if (parsed_urls_.size() >= kMaxParsedUrls) parsed_urls_.clear();
+  auto shared = std::make_shared<const UpstreamUrl>(std::move(*parsed));
+  parsed_urls_.emplace(url, shared);
+  return shared;
 }
 
 std::uint64_t UpstreamClient::connections_opened() const { return pool_->opened(); }

@@ -32,6 +32,7 @@
 #include "upstream/UpstreamDeadlines.h"
 #include "upstream/UpstreamRequest.h"
 #include "upstream/UpstreamResponse.h"
+#include "upstream/UpstreamUrl.h"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -40,6 +41,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 namespace boost::asio::ssl {
 class context;
@@ -78,9 +80,18 @@ class UpstreamClient {
   std::size_t idle_connections(const std::string& origin) const;
 
  private:
+  // Beyond this many distinct URLs the parsed-URL cache starts over (a config's routes name a few).
+  static constexpr std::size_t kMaxParsedUrls = 1024;
+
+  // `url` parsed, from the cache when this client has seen it before: a route sends to the same
+  // few URLs over and over, and parsing one costs more than the lookup. Shared, so a request
+  // keeps its URL across suspensions even if the cache starts over meanwhile.
+  Expected<std::shared_ptr<const UpstreamUrl>> parsed_url(const std::string& url);
+
   boost::asio::io_context& io_;
   std::unique_ptr<boost::asio::ssl::context> tls_context_;
   std::shared_ptr<UpstreamConnectionPool> pool_;  // shared weakly with responses still reading
+  std::unordered_map<std::string, std::shared_ptr<const UpstreamUrl>> parsed_urls_;
 };
 
 }  // namespace sluice::upstream

@@ -232,6 +232,38 @@ TEST_F(UpstreamClientTest, ReusesAKeepAliveConnection) {
   EXPECT_EQ(server_.connections_accepted(), 1u);
 }
 
+// The client keeps parsed URLs: each request must still go to its own origin and target.
+TEST_F(UpstreamClientTest, SendsEachRequestToItsOwnUrlWhenUrlsAlternate) {
+  test::TestUpstreamServer other{io_};
+  std::vector<std::string> here;
+  std::vector<std::string> there;
+  const auto recording = [](std::vector<std::string>& targets, std::string answer) {
+    return [&targets, answer](TestServerConnection& connection) -> asio::awaitable<void> {
+      for (;;) {
+        const auto received = co_await connection.read_request();
+        if (!received) co_return;
+        targets.emplace_back(received->target());
+        if (!co_await connection.write(http_response(200, answer))) co_return;
+      }
+    };
+  };
+  server_.serve(recording(here, "here"));
+  other.serve(recording(there, "there"));
+  run([&]() -> asio::awaitable<void> {
+    UpstreamRequest to_other = request_to();
+    to_other.url = other.url("127.0.0.1", "/v1/responses");
+    const UpstreamRequest to_here = request_to("/v1/embeddings");
+    const std::vector<std::pair<const UpstreamRequest*, std::string>> sends = {
+        {&to_other, "there"}, {&to_here, "here"}, {&to_other, "there"}, {&to_here, "here"}};
+    for (const auto& [request, expected] : sends) {
+      const auto body = co_await fetch(client_, *request);
+      EXPECT_TRUE(body.ok() && *body == expected);
+    }
+  }());
+  EXPECT_EQ(here, (std::vector<std::string>{"/v1/embeddings", "/v1/embeddings"}));
+  EXPECT_EQ(there, (std::vector<std::string>{"/v1/responses", "/v1/responses"}));
+}
+
 TEST_F(UpstreamClientTest, ClosesAConnectionTheUpstreamDoesNotKeepAlive) {
   server_.serve(answer_every_request_with(http_response(200, "bye", "Connection: close\r\n")));
   run([&]() -> asio::awaitable<void> {
