@@ -344,7 +344,7 @@ void prepare_upstream_client(asio::io_context& io) { upstream_client_for(io); }
 // See docs/data-plane.md "Retries, fallback and circuit breakers".
 awaitable<void> serve_generation(server::Exchange& exchange, const GatewayState& state,
                                  ApiFamily family, const config::ModelConfig& model,
-                                 json::object body, const observability::Telemetry& telemetry,
+                                 const json::object& body, const observability::Telemetry& telemetry,
                                  observability::ActiveSpan& request_span, GenerationLedger ledger) {
   const auto required = routing::required_capabilities(family, body);
   const config::RoutingPolicy& policy = state.config->routing_for(model);

@@ -33,7 +33,7 @@ struct GenerationLedger {
 
 boost::asio::awaitable<void> serve_generation(server::Exchange& exchange, const GatewayState& state,
                                               ApiFamily family, const config::ModelConfig& model,
-                                              boost::json::object body,
+                                              const boost::json::object& body,
                                               const observability::Telemetry& telemetry,
                                               observability::ActiveSpan& request_span,
                                               GenerationLedger ledger = {});

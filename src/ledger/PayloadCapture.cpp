@@ -34,8 +34,8 @@ bool is_listed(const std::array<std::string_view, N>& list, std::string_view nam
   return std::find(list.begin(), list.end(), folded) != list.end();
 }
 
-json::object header_object(std::span<const HeaderField> headers) {
-  json::object out;
+json::object header_object(std::span<const HeaderField> headers, json::storage_ptr storage) {
+  json::object out(std::move(storage));
   for (const auto& [name, value] : headers) {
     const std::string key = lower(name);
     const std::string_view shown =
@@ -167,8 +167,13 @@ bool PayloadCapture::writes_payload(bool user_request_logging_enabled) const {
 json::value PayloadCapture::sanitize(json::value body, std::span<const HeaderField> headers) const {
   redact_secret_keys(body);
   redact_inline_media(body);
-  json::value wrapped =
-      json::object{{"body", std::move(body)}, {"headers", header_object(headers)}};
+  // The wrapper shares the body's storage, so the body moves in rather than being copied.
+  const json::storage_ptr storage = body.storage();
+  json::object wrapper(storage);
+  wrapper.reserve(2);
+  wrapper.emplace("body", std::move(body));
+  wrapper.emplace("headers", header_object(headers, storage));
+  json::value wrapped(std::move(wrapper));
   for (const auto& path : redaction_paths_) redact_path(wrapped, path, 0);
   return wrapped;
 }
@@ -176,8 +181,13 @@ json::value PayloadCapture::sanitize(json::value body, std::span<const HeaderFie
 CapturedPayload PayloadCapture::finish(const json::value& body,
                                        std::span<const HeaderField> headers,
                                        std::uint64_t max_bytes) const {
+  // The sanitized copy is built, serialized and dropped here: it lives in an arena that starts on
+  // the stack, so a typical payload costs no heap allocation but the serialized text (a copy per
+  // node on the heap was a third of a proxied request's allocations).
+  unsigned char first_block[kArenaStackBytes];
+  json::monotonic_resource arena(first_block, sizeof first_block);
   CapturedPayload payload;
-  payload.json = json::serialize(sanitize(body, headers));
+  payload.json = json::serialize(sanitize(json::value(body, &arena), headers));
   payload.original_bytes = payload.json.size();
   payload.truncated = truncate_utf8(payload.json, max_bytes);
   return payload;

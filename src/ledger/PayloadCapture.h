@@ -64,10 +64,14 @@ class PayloadCapture {
   CapturedPayload capture_stream(const StreamCapture& stream,
                                  std::span<const HeaderField> headers) const;
 
-  // Steps 1–4 on an already wrapped document; exposed so each rule can be tested on its own.
+  // Steps 1–4, wrapping `body` (the wrapper uses the body's storage); exposed so each rule can be
+  // tested on its own.
   boost::json::value sanitize(boost::json::value body, std::span<const HeaderField> headers) const;
 
  private:
+  // The working copy's arena starts in a block of this size on the stack.
+  static constexpr std::size_t kArenaStackBytes = 8 * 1024;
+
   CapturedPayload finish(const boost::json::value& body, std::span<const HeaderField> headers,
                          std::uint64_t max_bytes) const;
 

@@ -3,6 +3,7 @@
 #include "ledger/BudgetEnforcer.h"
 
 #include <boost/json/array.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 
@@ -14,18 +15,21 @@ namespace {
 
 // A body that is JSON is logged as JSON, so the redaction rules reach inside it; anything else
 // (an SSE event of plain text, a non-JSON error page) is logged as a string.
-json::value as_json(std::string_view text) {
+json::value as_json(std::string_view text, const json::storage_ptr& storage) {
   boost::system::error_code error;
-  json::value parsed = json::parse(text, error);
-  if (error) return json::value(json::string(text));
+  json::value parsed = json::parse(text, error, storage);
+  if (error) return json::value(json::string(text, storage));
   return parsed;
 }
 
-json::value stream_body(const RequestRecord& record) {
-  json::array events;
-  for (const auto& event : record.response_events) events.push_back(as_json(event));
-  return json::object{{"events", std::move(events)},
-                      {"omitted_events", record.response_events_omitted}};
+json::value stream_body(const RequestRecord& record, const json::storage_ptr& storage) {
+  json::array events(storage);
+  events.reserve(record.response_events.size());
+  for (const auto& event : record.response_events) events.push_back(as_json(event, storage));
+  json::object body(storage);
+  body.emplace("events", std::move(events));
+  body.emplace("omitted_events", record.response_events_omitted);
+  return body;
 }
 
 std::vector<store::RequestLogAttempt> attempts_of(const RequestRecord& record) {
@@ -98,22 +102,25 @@ std::optional<store::RequestLogRecord> RequestLogBuilder::build(
 store::RequestLogPayload RequestLogBuilder::payload_of(const RequestRecord& record) const {
   store::RequestLogPayload payload;
   if (record.request_body) {
-    const CapturedPayload request =
+    CapturedPayload request =
         capture_.capture_request(*record.request_body, record.request_headers);
-    payload.request_json = request.json;
+    payload.request_json = std::move(request.json);
     payload.request_truncated = request.truncated;
   }
   // The response's headers are not part of the record: the logged response carries none.
   const std::vector<HeaderField> no_headers;
+  // The parsed response is only read by the capture: it lives in an arena, not node by node on
+  // the heap.
+  json::monotonic_resource arena;
   std::optional<json::value> response_body;
   if (record.streamed && (!record.response_events.empty() || record.response_events_omitted > 0)) {
-    response_body = stream_body(record);
+    response_body = stream_body(record, &arena);
   } else if (record.response_body) {
-    response_body = as_json(*record.response_body);
+    response_body = as_json(*record.response_body, &arena);
   }
   if (response_body) {
-    const CapturedPayload response = capture_.capture_response(*response_body, no_headers);
-    payload.response_json = response.json;
+    CapturedPayload response = capture_.capture_response(*response_body, no_headers);
+    payload.response_json = std::move(response.json);
     payload.response_truncated = response.truncated;
   }
   return payload;

@@ -2,6 +2,7 @@
 
 #include "streams/GenerationReaders.h"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 
 namespace sluice::streams {
@@ -48,8 +49,12 @@ Expected<WholeAnswer> whole_answer_for(WireFormat wire, ApiFamily caller, std::s
                                        const AnswerIdentity& identity) {
   WholeAnswer answer;
   if (answers_in_caller_family(wire, caller)) {
+    // Parsed only to read the usage: in an arena that starts on the stack, not node by node on the
+    // heap.
+    unsigned char first_block[4096];
+    boost::json::monotonic_resource arena(first_block, sizeof first_block);
     boost::system::error_code parse_error;
-    const auto parsed = boost::json::parse(upstream_body, parse_error);
+    const auto parsed = boost::json::parse(upstream_body, parse_error, &arena);
     if (!parse_error) answer.usage = usage_from_body(caller, parsed);
     answer.body = std::move(upstream_body);
     return answer;
