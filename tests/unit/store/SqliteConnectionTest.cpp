@@ -2,6 +2,7 @@
 #include "store/Store.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -29,6 +30,21 @@ class SqliteConnectionTest : public ::testing::Test {
   }
   fs::path directory_ = fs::temp_directory_path() / ("sluice-sqlite-" + std::to_string(::getpid()));
 };
+
+// Memory statistics take a process-wide mutex on every SQLite allocation; opening a connection turns
+// them off (before SQLite initialises), so the counter stays at zero however much is allocated.
+TEST_F(SqliteConnectionTest, SqliteKeepsNoMemoryStatistics) {
+  auto connection = SqliteConnection::open(":memory:");
+  ASSERT_TRUE(connection.ok()) << connection.error().message;
+  const auto written =
+      (*connection)->execute_script("CREATE TABLE t (x TEXT); INSERT INTO t VALUES (hex(randomblob(4096)));");
+  ASSERT_TRUE(written.ok());
+  sqlite3_int64 used = -1;
+  sqlite3_int64 highest = -1;
+  ASSERT_EQ(sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &used, &highest, 0), SQLITE_OK);
+  EXPECT_EQ(used, 0);
+  EXPECT_EQ(highest, 0);
+}
 
 TEST_F(SqliteConnectionTest, StoreOpenCreatesTheFileAtDatabasePathWithTheSchema) {
   fs::create_directories(directory_);
