@@ -17,15 +17,15 @@ Status insert_usage_row(StoreConnection& connection, const UsageRecord& row,
       " ON CONFLICT (request_id) DO NOTHING");
   if (!statement) return statement.error();
   StoreStatement& insert = **statement;
-  insert.bind(1, row.request_id);
+  insert.bind_in_place(1, row.request_id);
   insert.bind(2, row.occurred_at);
   insert.bind(3, to_text(row.principal.kind));
-  insert.bind(4, row.principal.id);
+  insert.bind_in_place(4, row.principal.id);
   insert.bind(5, row.api_key_id);
-  insert.bind(6, row.requested_model);
-  insert.bind(7, row.resolved_model);
-  insert.bind(8, row.route);
-  insert.bind(9, row.provider);
+  insert.bind_in_place(6, row.requested_model);
+  insert.bind_in_place(7, row.resolved_model);
+  insert.bind_in_place(8, row.route);
+  insert.bind_in_place(9, row.provider);
   insert.bind(10, row.input_tokens);
   insert.bind(11, row.output_tokens);
   insert.bind(12, row.cache_read_tokens);
@@ -36,7 +36,7 @@ Status insert_usage_row(StoreConnection& connection, const UsageRecord& row,
   } else {
     insert.bind_null(15);
   }
-  insert.bind(16, row.pricing_status);
+  insert.bind_in_place(16, row.pricing_status);
   insert.bind(17, row.latency_ms);
   insert.bind(18, row.status);
   if (auto done = insert.run(); !done) return done;

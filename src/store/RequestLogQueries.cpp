@@ -89,20 +89,20 @@ Expected<std::int64_t> insert_summary(StoreConnection& connection, const Request
       " ON CONFLICT (request_id) DO NOTHING RETURNING id");
   if (!statement) return statement.error();
   StoreStatement& insert = **statement;
-  insert.bind(1, log.request_id);
+  insert.bind_in_place(1, log.request_id);
   insert.bind(2, log.occurred_at);
-  insert.bind(3, log.method);
-  insert.bind(4, log.path);
-  insert.bind(5, log.operation);
-  insert.bind(6, log.requested_model);
-  insert.bind(7, log.resolved_model);
-  insert.bind(8, log.provider);
-  insert.bind(9, log.route);
+  insert.bind_in_place(3, log.method);
+  insert.bind_in_place(4, log.path);
+  insert.bind_in_place(5, log.operation);
+  insert.bind_in_place(6, log.requested_model);
+  insert.bind_in_place(7, log.resolved_model);
+  insert.bind_in_place(8, log.provider);
+  insert.bind_in_place(9, log.route);
   insert.bind(10, log.status);
   insert.bind(11, log.latency_ms);
   if (log.principal) {
     insert.bind(12, to_text(log.principal->kind));
-    insert.bind(13, log.principal->id);
+    insert.bind_in_place(13, log.principal->id);
   } else {
     insert.bind_null(12);
     insert.bind_null(13);
@@ -112,10 +112,10 @@ Expected<std::int64_t> insert_summary(StoreConnection& connection, const Request
   insert.bind(16, log.output_tokens);
   insert.bind(17, log.cached_tokens);
   insert.bind(18, log.reasoning_tokens);
-  insert.bind(19, log.error_code);
-  insert.bind(20, log.caller_service);
-  insert.bind(21, log.caller_component);
-  insert.bind(22, log.caller_env);
+  insert.bind_in_place(19, log.error_code);
+  insert.bind_in_place(20, log.caller_service);
+  insert.bind_in_place(21, log.caller_component);
+  insert.bind_in_place(22, log.caller_env);
   insert.bind(23, tags_json(log.caller_tags));
   insert.bind(24, log.payload.has_value());
   auto id = detail::first_int64(insert);
@@ -133,8 +133,8 @@ Status insert_attempt(StoreConnection& connection, std::int64_t log_id,
   StoreStatement& insert = **statement;
   insert.bind(1, log_id);
   insert.bind(2, attempt.attempt_index);
-  insert.bind(3, attempt.route);
-  insert.bind(4, attempt.outcome);
+  insert.bind_in_place(3, attempt.route);
+  insert.bind_in_place(4, attempt.outcome);
   insert.bind(5, attempt.upstream_status);
   insert.bind(6, attempt.duration_ms);
   return insert.run();
@@ -148,8 +148,8 @@ Status insert_payload(StoreConnection& connection, std::int64_t log_id,
   if (!statement) return statement.error();
   StoreStatement& insert = **statement;
   insert.bind(1, log_id);
-  insert.bind(2, payload.request_json);
-  insert.bind(3, payload.response_json);
+  insert.bind_in_place(2, payload.request_json);
+  insert.bind_in_place(3, payload.response_json);
   insert.bind(4, payload.request_truncated);
   insert.bind(5, payload.response_truncated);
   return insert.run();

@@ -34,6 +34,12 @@ class SqliteStatement final : public StoreStatement {
     sqlite3_bind_text64(statement_, index, value.data() ? value.data() : "", value.size(),
                         SQLITE_TRANSIENT, SQLITE_UTF8);
   }
+  void bind_text_in_place(int index, std::string_view value) override {
+    // SQLITE_STATIC: SQLite reads the caller's bytes until the statement is reset or rebound;
+    // prepare() resets a cached statement before it is bound again.
+    sqlite3_bind_text64(statement_, index, value.data() ? value.data() : "", value.size(),
+                        SQLITE_STATIC, SQLITE_UTF8);
+  }
 
   Expected<bool> step() override {
     const int code = sqlite3_step(statement_);
