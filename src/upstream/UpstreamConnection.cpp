@@ -196,7 +196,10 @@ bool UpstreamConnection::unusable_while_idle() {
   return true;
 }
 
-void UpstreamConnection::park() { tcp().expires_never(); }
+void UpstreamConnection::park() {
+  tcp().expires_never();
+  parked_at_ = std::chrono::steady_clock::now();
+}
 
 void UpstreamConnection::close() { tcp().close(); }
 

@@ -26,6 +26,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <array>
+#include <chrono>
 #include <memory>
 #include <span>
 #include <string>
@@ -74,8 +75,9 @@ class UpstreamConnection {
   // True when an idle connection can no longer carry a request: the peer closed or reset it, or
   // sent bytes nobody asked for. A non-blocking peek, so checking costs one system call.
   bool unusable_while_idle();
-  // Drops the deadline before the connection waits in the pool.
+  // Drops the deadline before the connection waits in the pool, and notes when it began to wait.
   void park();
+  std::chrono::steady_clock::time_point parked_at() const { return parked_at_; }
   // Closes the socket at once; pending operations complete with operation_aborted. Idempotent.
   void close();
   bool is_open() const;
@@ -95,6 +97,7 @@ class UpstreamConnection {
   std::string peer_;
   boost::beast::flat_buffer read_buffer_;
   std::array<char, kPieceBytes> piece_buffer_;
+  std::chrono::steady_clock::time_point parked_at_{};
 };
 
 }  // namespace sluice::upstream

@@ -6,6 +6,8 @@ std::unique_ptr<UpstreamConnection> UpstreamConnectionPool::take(const std::stri
   const auto found = idle_.find(origin);
   if (found == idle_.end()) return nullptr;
   auto& idle = found->second;
+  // Taken from the back, so the back is the most recent: once it has idled too long, all have.
+  if (!idle.empty() && idle_too_long(*idle.back(), std::chrono::steady_clock::now())) idle.clear();
   while (!idle.empty()) {
     std::unique_ptr<UpstreamConnection> connection = std::move(idle.back());
     idle.pop_back();
@@ -17,9 +19,14 @@ std::unique_ptr<UpstreamConnection> UpstreamConnectionPool::take(const std::stri
 }
 
 void UpstreamConnectionPool::give_back(std::unique_ptr<UpstreamConnection> connection) {
+  if (max_idle_per_origin_ == 0) return;  // destroyed here: closed
   auto& idle = idle_[connection->origin()];
-  if (idle.size() >= max_idle_per_origin_) return;  // destroyed here: closed
   connection->park();
+  const auto now = connection->parked_at();
+  // Closed (destroyed) from the front: those idle too long, then the oldest beyond the limit.
+  while (!idle.empty() && (idle.size() >= max_idle_per_origin_ || idle_too_long(*idle.front(), now))) {
+    idle.pop_front();
+  }
   idle.push_back(std::move(connection));
 }
 

@@ -3,8 +3,10 @@
 // A connection enters the pool only after its response was read completely on a keep-alive
 // connection; it leaves it for the next request to the same origin (scheme, host, port). The most
 // recently returned connection is handed out first: it is the one least likely to have been closed
-// by the peer's idle timeout. Each origin keeps at most `max_idle_per_origin` connections; one more
-// is closed instead of pooled. Nothing else is cached (no DNS answers, no TLS sessions).
+// by the peer's idle timeout. Each origin keeps at most `max_idle_per_origin` connections (one more
+// closes the one idle longest), and none idle longer than `idle_timeout` (checked whenever the
+// origin's pool is used: no timer per connection). Nothing else is cached (no DNS answers, no TLS
+// sessions).
 //
 // Not thread-safe by design: the pool belongs to one UpstreamClient, which belongs to one
 // io_context run by one thread, so the hot path takes no lock.
@@ -12,17 +14,19 @@
 
 #include "upstream/UpstreamConnection.h"
 
+#include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <unordered_map>
-#include <vector>
 
 namespace sluice::upstream {
 
 class UpstreamConnectionPool {
  public:
-  explicit UpstreamConnectionPool(std::size_t max_idle_per_origin) : max_idle_per_origin_(max_idle_per_origin) {}
+  UpstreamConnectionPool(std::size_t max_idle_per_origin, std::chrono::steady_clock::duration idle_timeout)
+      : max_idle_per_origin_(max_idle_per_origin), idle_timeout_(idle_timeout) {}
 
   // A live idle connection to `origin`, or null. Connections found closed by the peer are dropped
   // on the way.
@@ -39,8 +43,16 @@ class UpstreamConnectionPool {
   std::uint64_t reused() const { return reused_; }
 
  private:
+  // Oldest first: a connection is returned at the back and taken from the back.
+  using IdleConnections = std::deque<std::unique_ptr<UpstreamConnection>>;
+
+  bool idle_too_long(const UpstreamConnection& connection, std::chrono::steady_clock::time_point now) const {
+    return now - connection.parked_at() > idle_timeout_;
+  }
+
   std::size_t max_idle_per_origin_;
-  std::unordered_map<std::string, std::vector<std::unique_ptr<UpstreamConnection>>> idle_;
+  std::chrono::steady_clock::duration idle_timeout_;
+  std::unordered_map<std::string, IdleConnections> idle_;
   std::uint64_t opened_ = 0;
   std::uint64_t reused_ = 0;
 };

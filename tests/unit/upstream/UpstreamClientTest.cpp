@@ -307,6 +307,22 @@ TEST_F(UpstreamClientTest, KeepsAtMostTheConfiguredIdleConnectionsPerOrigin) {
   EXPECT_EQ(client.connections_opened(), 2u);
 }
 
+TEST_F(UpstreamClientTest, DoesNotReuseAConnectionIdleLongerThanTheIdleTimeout) {
+  UpstreamClientOptions options;
+  options.idle_timeout = 100ms;
+  UpstreamClient client(io_, options);
+  server_.serve(answer_every_request_with(http_response(200, "ok")));
+  run([&]() -> asio::awaitable<void> {
+    EXPECT_TRUE((co_await fetch(client, request_to())).ok());
+    EXPECT_TRUE((co_await fetch(client, request_to())).ok());  // at once: reused
+    co_await sleep_for(250ms);
+    EXPECT_TRUE((co_await fetch(client, request_to())).ok());  // idle too long: a new one
+    EXPECT_EQ(client.idle_connections(origin()), 1u);
+  }());
+  EXPECT_EQ(client.connections_opened(), 2u);
+  EXPECT_EQ(client.connections_reused(), 1u);
+}
+
 TEST_F(UpstreamClientTest, ReplacesAPooledConnectionTheUpstreamClosedWhileIdle) {
   TestSignal first_connection_closed(io_);
   server_.serve([&](TestServerConnection& connection) -> asio::awaitable<void> {
