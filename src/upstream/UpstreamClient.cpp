@@ -34,7 +34,8 @@ asio::awaitable<Expected<std::unique_ptr<UpstreamConnection>>> open_connection(
 UpstreamClient::UpstreamClient(asio::io_context& io, Options options)
     : io_(io),
       tls_context_(make_tls_context(options)),
-      pool_(std::make_shared<UpstreamConnectionPool>(options.max_idle_per_origin, options.idle_timeout)) {}
+      pool_(std::make_shared<UpstreamConnectionPool>(io.get_executor(), options.max_idle_per_origin,
+                                                    options.idle_timeout)) {}
 
 UpstreamClient::~UpstreamClient() = default;
 

@@ -60,8 +60,9 @@ struct UpstreamClientOptions {
   std::size_t max_idle_per_origin = 1024;
   // A PEM file of CA certificates trusted in addition to the system store: private CAs, and tests.
   std::optional<std::string> ca_file;
-  // Idle connections older than this are closed rather than reused (nginx's keepalive_timeout
-  // default; providers' own idle timeouts are about as long).
+  // Idle connections older than this are closed, when next looked at or by the pool's sweep
+  // timer, whichever comes first (nginx's keepalive_timeout default; providers' own idle timeouts
+  // are about as long).
   std::chrono::steady_clock::duration idle_timeout = std::chrono::seconds(60);
 };
 

@@ -323,6 +323,29 @@ TEST_F(UpstreamClientTest, DoesNotReuseAConnectionIdleLongerThanTheIdleTimeout) 
   EXPECT_EQ(client.connections_reused(), 1u);
 }
 
+TEST_F(UpstreamClientTest, ClosesAConnectionIdleTooLongWhenItsOriginIsNotUsedAgain) {
+  UpstreamClientOptions options;
+  options.idle_timeout = 100ms;
+  UpstreamClient client(io_, options);
+  TestSignal closed_by_the_client(io_);
+  server_.serve([&](TestServerConnection& connection) -> asio::awaitable<void> {
+    while (co_await connection.read_request()) {
+      if (!co_await connection.write(http_response(200, "ok"))) break;
+    }
+    closed_by_the_client.raise();
+  });
+  run([&]() -> asio::awaitable<void> {
+    const auto started = std::chrono::steady_clock::now();
+    EXPECT_TRUE((co_await fetch(client, request_to())).ok());
+    EXPECT_EQ(client.idle_connections(origin()), 1u);
+    // No other request follows: only the pool's own sweep can close the connection.
+    co_await (closed_by_the_client.wait() || sleep_for(3s));
+    EXPECT_TRUE(closed_by_the_client.raised());
+    EXPECT_GE(std::chrono::steady_clock::now() - started, 100ms);
+    EXPECT_EQ(client.idle_connections(origin()), 0u);
+  }());
+}
+
 TEST_F(UpstreamClientTest, ReplacesAPooledConnectionTheUpstreamClosedWhileIdle) {
   TestSignal first_connection_closed(io_);
   server_.serve([&](TestServerConnection& connection) -> asio::awaitable<void> {
