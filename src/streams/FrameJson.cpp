@@ -105,8 +105,7 @@ class FrameJson::Validator {
 };
 
 FrameJson::FrameJson()
-    : arena_(arena_buffer_.data(), arena_buffer_.size()),
-      parser_(json::storage_ptr(), frame_parse_options()),
+    : parser_(json::storage_ptr(), frame_parse_options()),
       validator_(std::make_unique<Validator>()) {}
 
 FrameJson::~FrameJson() = default;
@@ -116,8 +115,13 @@ bool FrameJson::is_object(std::string_view text) { return validator_->is_object(
 json::object* FrameJson::parse_object(std::string_view text) {
   // The previous frame's DOM goes first: the arena is about to take its memory back.
   value_.reset();
-  arena_.release();
-  parser_.reset(json::storage_ptr(&arena_));
+  if (arena_) {
+    arena_->release();
+  } else {
+    arena_buffer_ = std::make_unique_for_overwrite<unsigned char[]>(kArenaBytes);
+    arena_.emplace(arena_buffer_.get(), kArenaBytes);
+  }
+  parser_.reset(json::storage_ptr(&*arena_));
   json::error_code ec;
   parser_.write(text.data(), text.size(), ec);
   if (ec) return nullptr;

@@ -18,7 +18,6 @@
 #include <boost/json/parser.hpp>
 #include <boost/json/value.hpp>
 
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -44,8 +43,14 @@ class FrameJson {
  private:
   class Validator;
 
-  std::array<unsigned char, 8192> arena_buffer_{};  // typical frames parse without a malloc
-  boost::json::monotonic_resource arena_;
+  static constexpr std::size_t kArenaBytes = 8192;  // typical frames parse without a malloc
+
+  // Both made at the first parse_object(), the buffer uninitialised. An inline array was zeroed
+  // whenever the object holding this FrameJson was value-initialised (std::make_unique of a
+  // normalizer), which made all 8 KiB resident in every open stream, parsed or not
+  // (bench/README.md, "Fifth look").
+  std::unique_ptr<unsigned char[]> arena_buffer_;
+  std::optional<boost::json::monotonic_resource> arena_;
   boost::json::parser parser_;                      // kept so its value stack is reused
   std::optional<boost::json::value> value_;
   std::unique_ptr<Validator> validator_;

@@ -39,8 +39,10 @@ using ResponseParser = boost::beast::http::response_parser<boost::beast::http::b
 
 class UpstreamConnection {
  public:
-  // Size of the buffer body pieces are decoded into: one TLS record's worth.
-  static constexpr std::size_t kPieceBytes = 16 * 1024;
+  // Size of the buffer body pieces are decoded into. One read from the socket brings at most what
+  // the read buffer holds (4 KiB unless a large head grew it), so a larger piece would sit mostly
+  // unused, in every open stream (bench/README.md, "Fifth look").
+  static constexpr std::size_t kPieceBytes = 4 * 1024;
 
   // Resolves, connects and (for https) handshakes, all by `deadline`. `tls_context` must outlive
   // the connection; it is only used for https.
