@@ -1,6 +1,7 @@
 #include "ledger/LedgerWriter.h"
 
 #include "core/ThreadName.h"
+#include "core/ThreadPriority.h"
 #include "observability/GatewayMetrics.h"
 #include "store/Store.h"
 #include "store/StoreQueries.h"
@@ -22,6 +23,15 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr int kConflict = 409;
+
+// In background, a writer that took and wrote nothing for this long while items wait returns to
+// normal priority.
+constexpr std::int64_t kStarvedAfterNs = 500'000'000;
+
+std::int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 struct BatchCounts {
   std::size_t usage = 0;
@@ -84,15 +94,24 @@ LedgerWriter::LedgerWriter(std::shared_ptr<store::Store> store, Options options,
     : store_(std::move(store)),
       options_(options),
       metrics_(metrics),
-      channel_(io_, options.capacity) {
+      channel_(io_, options.capacity),
+      last_progress_ns_(steady_ns()) {
   if (options_.batch_size == 0) options_.batch_size = 1;
   if (options_.max_attempts == 0) options_.max_attempts = 1;
+  if (options_.background_below > 0) {
+    background_allowed_ = core::can_return_from_background();
+    if (!background_allowed_) {
+      spdlog::info("ledger writer: accounting stays at normal priority (returning a thread from background "
+                   "priority needs CAP_SYS_NICE or RLIMIT_NICE 20)");
+    }
+  }
   if (metrics_ != nullptr) {
     metrics_->set_queue_depth_source("ledger", [this] { return depth(); });
   }
   asio::co_spawn(io_, drain(), asio::detached);
   thread_ = std::thread([this] {
     core::name_this_thread("ledger-writer");
+    writer_thread_ = core::current_thread_id();
     io_.run();
   });
 }
@@ -107,7 +126,12 @@ asio::awaitable<void> LedgerWriter::submit(Item item) {
     count_lost(1, "submitted after shutdown");
     co_return;
   }
-  depth_.fetch_add(1, std::memory_order_relaxed);
+  const std::uint64_t waiting = depth_.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (waiting == 1) {
+    last_progress_ns_.store(steady_ns(), std::memory_order_relaxed);  // nothing was waiting before
+  } else if (background_.load(std::memory_order_relaxed) && (waiting >= options_.foreground_at || starved())) {
+    return_to_foreground();
+  }
   Message message{std::move(item)};
   if (channel_.try_send(boost::system::error_code{}, std::move(message))) co_return;
 
@@ -123,6 +147,7 @@ asio::awaitable<void> LedgerWriter::submit(Item item) {
 }
 
 bool LedgerWriter::shutdown(std::chrono::steady_clock::time_point deadline) {
+  return_to_foreground();  // the rest is written while the I/O threads are still busy
   if (stopping_.exchange(true)) {
     if (thread_.joinable()) thread_.join();
     return depth() == 0;
@@ -163,6 +188,13 @@ asio::awaitable<void> LedgerWriter::drain() {
     // After the marker, keep taking: producers that passed the stopping check just before it may
     // still be handing items over.
     stop = take_ready(batch) || stop;
+    last_progress_ns_.store(steady_ns(), std::memory_order_relaxed);
+    const std::uint64_t waiting = depth();  // this batch included
+    if (waiting < options_.background_below && !stop) {
+      enter_background();
+    } else if (waiting >= options_.foreground_at) {
+      return_to_foreground();
+    }
     while (!batch.empty()) {
       co_await write_with_retries(std::move(batch));
       batch = {};
@@ -194,13 +226,17 @@ asio::awaitable<void> LedgerWriter::write_with_retries(std::vector<Item> batch) 
   std::chrono::milliseconds backoff = options_.first_backoff;
   std::string last_error;
   for (unsigned attempt = 1; attempt <= options_.max_attempts; ++attempt) {
-    store::StoreExecutor::Job<store::Done> job = [shared](store::StoreConnection& connection) {
+    store::StoreExecutor::Job<store::Done> job = [this, shared](store::StoreConnection& connection) {
+      note_store_thread();
       return write_batch(connection, *shared);
     };
     // Blocking is right here: this thread serves only the writer, and a store job that never
     // outlives this call cannot call back into an io_context that shutdown() has given up on.
-    store::Status written = store_->executor().run_sync<store::Done>(std::move(job));
+    const auto priority = background_.load() ? store::StoreExecutor::JobPriority::kBackground
+                                             : store::StoreExecutor::JobPriority::kNormal;
+    store::Status written = store_->executor().run_sync<store::Done>(std::move(job), priority);
     if (written) {
+      last_progress_ns_.store(steady_ns(), std::memory_order_relaxed);
       written_.fetch_add(items, std::memory_order_relaxed);
       depth_.fetch_sub(items, std::memory_order_relaxed);
       co_return;
@@ -221,6 +257,33 @@ asio::awaitable<void> LedgerWriter::write_with_retries(std::vector<Item> batch) 
       "budget alerts lost ({})",
       options_.max_attempts, counts.usage, counts.logs, counts.alerts, last_error);
   count_lost(items, "the store kept failing");
+}
+
+bool LedgerWriter::starved() const {
+  // Items wait and the writer neither took nor wrote a batch for a while: other processes keep the
+  // core busy, which background priority yields to as well.
+  return steady_ns() - last_progress_ns_.load(std::memory_order_relaxed) > kStarvedAfterNs;
+}
+
+void LedgerWriter::enter_background() {
+  if (!background_allowed_ || background_.exchange(true)) return;
+  core::set_background_priority(0, true);
+  // Returned to foreground between the exchange and the call: undo, as the returner may have run
+  // before this thread lowered itself.
+  if (!background_.load()) core::set_background_priority(0, false);
+}
+
+void LedgerWriter::return_to_foreground() {
+  if (!background_.exchange(false)) return;
+  if (const pid_t writer = writer_thread_.load(); writer != 0) core::set_background_priority(writer, false);
+  if (const pid_t store = store_thread_.load(); store != 0) core::set_background_priority(store, false);
+}
+
+void LedgerWriter::note_store_thread() {
+  store_thread_ = core::current_thread_id();
+  // Returned to foreground after this job was queued as a background one, perhaps before the
+  // thread was noted: the returner may have missed it, so return it here.
+  if (!background_.load()) core::set_background_priority(0, false);
 }
 
 void LedgerWriter::count_lost(std::uint64_t items, std::string_view why) {

@@ -25,6 +25,8 @@
 #include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <sys/types.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -59,6 +61,16 @@ class LedgerWriter {
     // halves the c=1 p99 of 5 ms at no measured cost in throughput (bench/README.md). A slower
     // store batches more by itself: items gather while the previous batch is written.
     std::chrono::milliseconds gather{1};
+    // While fewer than `background_below` items wait when a batch is taken, the writer thread and
+    // its store jobs run at background priority (core/ThreadPriority.h): a lightly loaded
+    // gateway's accounting then never delays a request on a core it shares with an I/O thread.
+    // Checked on every submit, both return to normal priority once `foreground_at` items wait (a
+    // busy gateway's accounting keeps its share of the CPU; well above what a store checkpoint lets
+    // pile up at light load), or when items wait and the writer took and wrote nothing for 0.5 s
+    // (other processes keep the core busy). 0 keeps normal priority throughout, as does a process that
+    // cannot return a thread from background (no CAP_SYS_NICE).
+    std::size_t background_below = 32;
+    std::size_t foreground_at = 2048;
   };
 
   // Starts the writer thread. `metrics` may be null; when given, the queue's depth is registered
@@ -87,6 +99,9 @@ class LedgerWriter {
   std::uint64_t full_waits() const { return full_waits_.load(std::memory_order_relaxed); }
   std::uint64_t lost_items() const { return lost_.load(std::memory_order_relaxed); }
   std::uint64_t written_items() const { return written_.load(std::memory_order_relaxed); }
+  // Whether the writer is at background priority now (see Options::background_below).
+  bool in_background() const { return background_.load(std::memory_order_relaxed); }
+  pid_t writer_thread_id() const { return writer_thread_.load(); }
 
  private:
   // A stop marker travels through the queue behind everything submitted before it.
@@ -99,6 +114,13 @@ class LedgerWriter {
   // Takes what is ready without waiting, up to a batch; true when the stop marker was among it.
   bool take_ready(std::vector<Item>& batch);
   boost::asio::awaitable<void> write_with_retries(std::vector<Item> batch);
+  // Priority: the writer thread enters background itself (after taking a batch); any thread may
+  // return it, and the store thread, to normal. While the writer is in background its store jobs
+  // are background jobs (StoreExecutor::JobPriority), and each notes the store thread running it.
+  bool starved() const;
+  void enter_background();
+  void return_to_foreground();
+  void note_store_thread();
   void count_lost(std::uint64_t items, std::string_view why);
 
   std::shared_ptr<store::Store> store_;
@@ -111,6 +133,12 @@ class LedgerWriter {
   std::atomic<std::uint64_t> lost_{0};
   std::atomic<std::uint64_t> written_{0};
   std::atomic<bool> stopping_{false};
+  bool background_allowed_ = false;
+  std::atomic<bool> background_{false};
+  std::atomic<pid_t> writer_thread_{0};
+  std::atomic<pid_t> store_thread_{0};  // the store thread that ran the last job, until returned
+  // Steady clock: when the writer last took or wrote a batch, or an item arrived to an empty queue.
+  std::atomic<std::int64_t> last_progress_ns_;
   std::promise<void> drained_;
   std::thread thread_;
 };

@@ -1,6 +1,7 @@
 #include "store/StoreExecutor.h"
 
 #include "core/ThreadName.h"
+#include "core/ThreadPriority.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -45,11 +46,11 @@ bool StoreExecutor::try_reserve() {
   return true;
 }
 
-void StoreExecutor::enqueue_reserved(Task task) {
+void StoreExecutor::enqueue_reserved(Task task, JobPriority priority) {
   {
     std::lock_guard lock(mutex_);
     --reserved_;
-    queue_.push_back(std::move(task));
+    queue_.push_back(QueuedTask{std::move(task), priority});
   }
   ready_.notify_one();
 }
@@ -63,16 +64,24 @@ void StoreExecutor::work(std::size_t index) {
   const std::string thread_name = fmt::format("{}-{}", name_, index);
   core::name_this_thread(thread_name);
   std::unique_ptr<StoreConnection> connection;
+  // The priority this thread was last set to by itself. Set to normal from elsewhere meanwhile
+  // (LedgerWriter::return_to_foreground), it stays normal until a normal job comes and goes.
+  JobPriority priority = JobPriority::kNormal;
   while (true) {
-    Task task;
+    QueuedTask queued;
     {
       std::unique_lock lock(mutex_);
       // Queued jobs still run after stopping_ is set: they were accepted, and callers wait on them.
       ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;
-      task = std::move(queue_.front());
+      queued = std::move(queue_.front());
       queue_.pop_front();
     }
+    if (queued.priority != priority) {
+      core::set_background_priority(0, queued.priority == JobPriority::kBackground);
+      priority = queued.priority;
+    }
+    Task& task = queued.task;
     if (!connection) {
       auto opened = connect_();
       if (!opened) {

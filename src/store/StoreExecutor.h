@@ -46,6 +46,11 @@ class StoreExecutor {
 
   static constexpr std::size_t kDefaultQueueCapacity = 4096;
 
+  // The priority a store thread runs a job at (core/ThreadPriority.h). A thread stays at
+  // background priority between background jobs, so waking it for the next one preempts no I/O
+  // thread; it returns to normal before a normal job.
+  enum class JobPriority { kNormal, kBackground };
+
   // `threads` store threads (1 for SQLite, which has one writer; database.max_connections for
   // Postgres), each opening its own connection with `connect`.
   StoreExecutor(ConnectionFactory connect, std::size_t threads,
@@ -59,7 +64,7 @@ class StoreExecutor {
 
   // Blocks the calling thread until the job has run. Never call it from an I/O thread.
   template <typename R>
-  Expected<R> run_sync(Job<R> job);
+  Expected<R> run_sync(Job<R> job, JobPriority priority = JobPriority::kNormal);
 
   std::size_t thread_count() const { return threads_.size(); }
   std::size_t queue_capacity() const { return capacity_; }
@@ -69,11 +74,15 @@ class StoreExecutor {
  private:
   // A queued job; called with the thread's connection, or with the error that it could not open.
   using Task = std::function<void(StoreConnection*, const GatewayError*)>;
+  struct QueuedTask {
+    Task task;
+    JobPriority priority = JobPriority::kNormal;
+  };
 
   // Claims a place in the queue; false when it is full or the executor is stopping.
   bool try_reserve();
   // Fills a place claimed by try_reserve().
-  void enqueue_reserved(Task task);
+  void enqueue_reserved(Task task, JobPriority priority = JobPriority::kNormal);
   void work(std::size_t index);
   GatewayError queue_full_error() const;
 
@@ -94,7 +103,7 @@ class StoreExecutor {
   std::string name_;
   mutable std::mutex mutex_;
   std::condition_variable ready_;
-  std::deque<Task> queue_;
+  std::deque<QueuedTask> queue_;
   std::size_t reserved_ = 0;  // places claimed but not yet filled
   bool stopping_ = false;
   std::size_t rejected_ = 0;
@@ -124,7 +133,7 @@ boost::asio::awaitable<Expected<R>> StoreExecutor::run(Job<R> job) {
 }
 
 template <typename R>
-Expected<R> StoreExecutor::run_sync(Job<R> job) {
+Expected<R> StoreExecutor::run_sync(Job<R> job, JobPriority priority) {
   auto promise = std::make_shared<std::promise<Expected<R>>>();
   auto future = promise->get_future();
   Task task = [job = std::move(job), promise](StoreConnection* connection,
@@ -132,7 +141,7 @@ Expected<R> StoreExecutor::run_sync(Job<R> job) {
     promise->set_value(invoke(job, connection, error));
   };
   if (!try_reserve()) return queue_full_error();
-  enqueue_reserved(std::move(task));
+  enqueue_reserved(std::move(task), priority);
   return future.get();
 }
 

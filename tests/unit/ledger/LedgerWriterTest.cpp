@@ -3,6 +3,7 @@
 #include "ledger/LedgerWriter.h"
 
 #include "LedgerTestSupport.h"
+#include "core/ThreadPriority.h"
 #include "observability/GatewayMetrics.h"
 #include "store/StoreQueries.h"
 
@@ -12,6 +13,10 @@
 
 #include <fmt/format.h>
 
+#include <sched.h>
+
+#include <filesystem>
+#include <string>
 #include <thread>
 
 namespace sluice::ledger {
@@ -69,6 +74,24 @@ LedgerWriter::Options fast_options(std::size_t capacity = 10'000) {
   options.capacity = capacity;
   options.first_backoff = 1ms;
   return options;
+}
+
+// Threads of this process at background priority (SCHED_IDLE) right now.
+int background_threads() {
+  int count = 0;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    if (sched_getscheduler(std::stoi(task.path().filename().string())) == SCHED_IDLE) ++count;
+  }
+  return count;
+}
+
+bool wait_until_written(const LedgerWriter& writer, std::uint64_t items) {
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (writer.written_items() < items) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(1ms);
+  }
+  return true;
 }
 
 TEST(LedgerWriterTest, EverySubmittedRowLandsInTheStore) {
@@ -182,6 +205,48 @@ TEST(LedgerWriterTest, ABatchWrittenTwiceStoresEachRowOnce) {
   EXPECT_EQ(count_rows(store, "usage_ledger"), 1);
   EXPECT_EQ(count_rows(store, "request_logs"), 1);
   EXPECT_EQ(writer.lost_items(), 0U);
+}
+
+TEST(LedgerWriterTest, WritesAtBackgroundPriorityWhileTheQueueIsShort) {
+  if (!core::can_return_from_background()) GTEST_SKIP() << "this process cannot leave SCHED_IDLE";
+  testing::SqliteStore store;
+  LedgerWriter writer(store.store(), fast_options());
+  submit_all(writer, {usage_row(1)});
+  ASSERT_TRUE(wait_until_written(writer, 1));
+  EXPECT_TRUE(writer.in_background());
+  EXPECT_EQ(sched_getscheduler(writer.writer_thread_id()), SCHED_IDLE);
+  EXPECT_EQ(background_threads(), 2);  // the writer and the store thread that ran its job
+}
+
+TEST(LedgerWriterTest, ReturnsToNormalPriorityOnceTheQueueGrows) {
+  if (!core::can_return_from_background()) GTEST_SKIP() << "this process cannot leave SCHED_IDLE";
+  testing::SqliteStore store;
+  LedgerWriter::Options options = fast_options();
+  options.background_below = 3;
+  options.foreground_at = 3;
+  options.gather = 300ms;  // the next items wait in the queue while the writer gathers
+  LedgerWriter writer(store.store(), options);
+  submit_all(writer, {usage_row(1)});
+  ASSERT_TRUE(wait_until_written(writer, 1));
+  ASSERT_TRUE(writer.in_background());
+
+  submit_all(writer, {usage_row(2), usage_row(3), usage_row(4)});  // the third finds 3 waiting
+  EXPECT_FALSE(writer.in_background());
+  EXPECT_EQ(background_threads(), 0);
+  ASSERT_TRUE(wait_until_written(writer, 4));
+  EXPECT_FALSE(writer.in_background());  // that batch was 3 items: not below background_below
+  EXPECT_EQ(count_rows(store, "usage_ledger"), 4);
+}
+
+TEST(LedgerWriterTest, StaysAtNormalPriorityWhenBackgroundIsOff) {
+  testing::SqliteStore store;
+  LedgerWriter::Options options = fast_options();
+  options.background_below = 0;
+  LedgerWriter writer(store.store(), options);
+  submit_all(writer, {usage_row(1)});
+  ASSERT_TRUE(wait_until_written(writer, 1));
+  EXPECT_FALSE(writer.in_background());
+  EXPECT_EQ(background_threads(), 0);
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "StoreTestSupport.h"
+#include "core/ThreadPriority.h"
 #include "store/StoreExecutor.h"
+
+#include <sched.h>
 
 #include <gtest/gtest.h>
 
@@ -142,6 +145,15 @@ TEST(StoreExecutor, AJobsErrorReachesTheAwaitingCoroutine) {
   }));
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().status, 409);
+}
+
+TEST(StoreExecutor, RunsABackgroundJobAtBackgroundPriorityAndTheNextNormalOneAtNormal) {
+  if (!core::can_return_from_background()) GTEST_SKIP() << "this process cannot leave SCHED_IDLE";
+  StoreExecutor executor(in_memory_sqlite(), 1);
+  const StoreExecutor::Job<int> policy = [](StoreConnection&) -> Expected<int> { return sched_getscheduler(0); };
+  EXPECT_EQ(*executor.run_sync<int>(policy, StoreExecutor::JobPriority::kBackground), SCHED_IDLE);
+  EXPECT_EQ(*executor.run_sync<int>(policy, StoreExecutor::JobPriority::kBackground), SCHED_IDLE);
+  EXPECT_EQ(*executor.run_sync<int>(policy), SCHED_OTHER);
 }
 
 }  // namespace
