@@ -147,8 +147,9 @@ asio::awaitable<void> LedgerWriter::submit(Item item) {
 }
 
 bool LedgerWriter::shutdown(std::chrono::steady_clock::time_point deadline) {
-  return_to_foreground();  // the rest is written while the I/O threads are still busy
-  if (stopping_.exchange(true)) {
+  const bool already_stopping = stopping_.exchange(true);
+  return_to_foreground();  // what is left is written at normal priority, whatever else runs
+  if (already_stopping) {
     if (thread_.joinable()) thread_.join();
     return depth() == 0;
   }
@@ -266,11 +267,14 @@ bool LedgerWriter::starved() const {
 }
 
 void LedgerWriter::enter_background() {
-  if (!background_allowed_ || background_.exchange(true)) return;
+  if (!background_allowed_ || stopping_.load() || background_.exchange(true)) return;
   core::set_background_priority(0, true);
-  // Returned to foreground between the exchange and the call: undo, as the returner may have run
-  // before this thread lowered itself.
-  if (!background_.load()) core::set_background_priority(0, false);
+  // Returned to foreground, or shutdown began, between the checks and the call: undo, as the
+  // other thread may have looked before this one lowered itself.
+  if (!background_.load() || stopping_.load()) {
+    background_ = false;
+    core::set_background_priority(0, false);
+  }
 }
 
 void LedgerWriter::return_to_foreground() {
