@@ -162,8 +162,10 @@ ledger::RequestRecord start_ledger_record(server::Exchange& exchange,
   std::vector<std::pair<std::string, std::string>> headers;
   for (const auto& field : request) {
     const std::string_view name = field.name_string();
-    const bool tag_header = boost::beast::iequals(name.substr(0, 9), "x-oceans-") ||
-                            boost::beast::iequals(name.substr(0, 9), "x-sluice-");
+    const auto named_from = [name](std::string_view prefix) {
+      return boost::beast::iequals(name.substr(0, prefix.size()), prefix);
+    };
+    const bool tag_header = named_from("x-oceans-") || named_from("x-sluice-");
     if (capture_payloads || tag_header) headers.emplace_back(std::string(name), std::string(field.value()));
   }
   record.caller_tags = ledger::CallerTags::from_headers(headers);

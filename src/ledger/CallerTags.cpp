@@ -1,5 +1,6 @@
 #include "ledger/CallerTags.h"
 
+#include <boost/beast/core/string.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,16 +11,6 @@ namespace sluice::ledger {
 namespace {
 
 using HeaderSpan = std::span<const std::pair<std::string, std::string>>;
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
-           const auto fold = [](unsigned char c) {
-             return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-           };
-           return fold(x) == fold(y);
-         });
-}
 
 std::string_view trim(std::string_view text) {
   const auto is_space = [](char c) { return c == ' ' || c == '\t'; };
@@ -36,7 +27,7 @@ bool is_visible_ascii(std::string_view text) {
 std::vector<std::string_view> values_of(HeaderSpan headers, std::string_view name) {
   std::vector<std::string_view> values;
   for (const auto& [header, value] : headers) {
-    if (equals_ignoring_case(header, name)) values.emplace_back(value);
+    if (boost::beast::iequals(header, name)) values.emplace_back(value);
   }
   return values;
 }
