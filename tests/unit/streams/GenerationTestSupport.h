@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -135,9 +136,13 @@ inline std::string write_all(GenerationStreamWriter& writer,
   return out;
 }
 
+// Throws when the fixture cannot be read (the shared vectors are not beside the checkout): the test
+// then fails saying so, instead of running on an empty stream.
 inline std::string anthropic_fixture(std::string_view name) {
-  std::ifstream file(std::string(SLUICE_SOURCE_DIR) + "/../shared/vectors/anthropic/sse-fixtures/" +
-                     std::string(name));
+  const std::string path =
+      std::string(SLUICE_SOURCE_DIR) + "/../shared/vectors/anthropic/sse-fixtures/" + std::string(name);
+  std::ifstream file(path);
+  if (!file) throw std::runtime_error("cannot read the fixture " + path);
   std::stringstream contents;
   contents << file.rdbuf();
   return contents.str();
