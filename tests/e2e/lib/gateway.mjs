@@ -73,7 +73,18 @@ function saveForLeakCheck() {
  * `exited` resolves to the exit code (or the signal name if killed by a signal).
  */
 export async function startGateway({ config, env = {}, readyTimeoutMs = 10_000 } = {}) {
-  const port = await freePort();
+  // The port is free when picked but not reserved; a gateway that lost it to another process before
+  // binding is started again on a fresh one.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startGatewayOnPort({ config, env, readyTimeoutMs, port: await freePort() });
+    } catch (error) {
+      if (!error.portTaken || attempt === 5) throw error;
+    }
+  }
+}
+
+async function startGatewayOnPort({ config, env, readyTimeoutMs, port }) {
   for (const secret of secretsGivenTo(config, env)) givenSecrets.add(secret);
   const dir = mkdtempSync(path.join(tmpdir(), 'sluice-e2e-'));
   const configPath = path.join(dir, 'sluice.yaml');
@@ -95,9 +106,11 @@ export async function startGateway({ config, env = {}, readyTimeoutMs = 10_000 }
   });
 
   let stopping = false;
+  let ready = false;
   exited.then((code) => {
     // A gateway that dies on its own takes every later test down with it: say so, with its output.
-    if (!stopping && running.has(gw)) {
+    // (One that never became ready is reported by the error startGateway throws.)
+    if (ready && !stopping && running.has(gw)) {
       process.stderr.write(`\n[e2e] gateway on port ${port} exited unexpectedly with ${code}\n${describeOutput(gw)}\n`);
     }
   });
@@ -134,7 +147,10 @@ export async function startGateway({ config, env = {}, readyTimeoutMs = 10_000 }
   let exitedEarly = false;
   exited.then(() => { exitedEarly = true; });
   while (Date.now() < deadline && !exitedEarly) {
-    if ((await probeStatus(port, '/healthz')) === 200) return gw;
+    if ((await probeStatus(port, '/healthz')) === 200) {
+      ready = true;
+      return gw;
+    }
     await sleep(50);
   }
   const why = exitedEarly ? `exited with ${await exited}` : `did not answer GET /healthz 200 within ${readyTimeoutMs} ms`;
@@ -144,7 +160,10 @@ export async function startGateway({ config, env = {}, readyTimeoutMs = 10_000 }
   running.delete(gw);
   // Give readline a moment to deliver the last lines before reporting them.
   await sleep(20);
-  throw new Error(`gateway (${SLUICE_BIN}) ${why}\n${describeOutput(gw)}`);
+  const error = new Error(`gateway (${SLUICE_BIN}) ${why}\n${describeOutput(gw)}`);
+  error.portTaken = [...gw.stderrLines, ...gw.stdoutLines].some((line) => line.includes(`cannot listen on 127.0.0.1:${port}`) &&
+    /address already in use/i.test(line));
+  throw error;
 }
 
 export async function stopAllGateways() {

@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -38,6 +38,24 @@ function run(user, command, args) {
   return result.stdout;
 }
 
+// pg_ctl start on a free port. The port is not reserved between picking and binding, so a start that
+// failed only because another process took it is retried on a fresh one.
+async function startServer(user, bin, dir, data) {
+  const log = path.join(dir, 'server.log');
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const logBefore = existsSync(log) ? statSync(log).size : 0;
+    try {
+      run(user, path.join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-w', 'start',
+        '-o', `-k ${dir} -c listen_addresses=127.0.0.1 -p ${port} -c fsync=off`]);
+      return port;
+    } catch (error) {
+      const portTaken = readFileSync(log).subarray(logBefore).toString().includes('Address already in use');
+      if (!portTaken || attempt === 5) throw error;
+    }
+  }
+}
+
 export async function startPostgres() {
   const bin = serverBin();
   const user = account();
@@ -45,10 +63,8 @@ export async function startPostgres() {
   chmodSync(dir, 0o777);
   if (user) chownSync(dir, user.uid, user.gid);
   const data = path.join(dir, 'data');
-  const port = await freePort();
   run(user, path.join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'sluice', '-E', 'UTF8', '--no-sync']);
-  run(user, path.join(bin, 'pg_ctl'), ['-D', data, '-l', path.join(dir, 'server.log'), '-w', 'start',
-    '-o', `-k ${dir} -c listen_addresses=127.0.0.1 -p ${port} -c fsync=off`]);
+  const port = await startServer(user, bin, dir, data);
   const psql = (sql, database = 'sluice') => run(null, 'psql',
     ['-h', '127.0.0.1', '-p', String(port), '-U', 'sluice', '-d', database, '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql]);
   return {

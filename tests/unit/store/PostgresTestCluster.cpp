@@ -105,6 +105,17 @@ std::string tail_of(const fs::path& log) {
   return all.size() > 2000 ? all.substr(all.size() - 2000) : all;
 }
 
+// What the server log gained after its first `offset` bytes.
+std::string log_text_since(const fs::path& log, std::uintmax_t offset) {
+  std::ifstream in(log);
+  in.seekg(static_cast<std::streamoff>(offset));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+constexpr int kStartAttempts = 5;
+
 std::string create_database(const std::string& admin_conninfo) {
   PGconn* connection = PQconnectdb(admin_conninfo.c_str());
   std::string error;
@@ -171,7 +182,6 @@ PostgresTestCluster::Connection PostgresTestCluster::start() {
       return {"", "cannot chown the server log"};
     }
   }
-  const int port = free_port();
   const std::vector<std::string> initdb = {(bin_ / "initdb").string(),
                                            "-D",
                                            data.string(),
@@ -185,20 +195,32 @@ PostgresTestCluster::Connection PostgresTestCluster::start() {
   if (run(initdb, account, log) != 0) {
     return {"", fmt::format("initdb failed:\n{}", tail_of(log))};
   }
-  // fsync off: a test cluster is thrown away, durability only costs time.
-  const std::string options = fmt::format("-k {} -c listen_addresses=127.0.0.1 -p {} -c fsync=off",
-                                          directory_.string(), port);
-  const std::vector<std::string> pg_ctl = {(bin_ / "pg_ctl").string(),
-                                           "-D",
-                                           data.string(),
-                                           "-l",
-                                           log.string(),
-                                           "-o",
-                                           options,
-                                           "-w",
-                                           "start"};
-  if (run(pg_ctl, account, log) != 0) {
-    return {"", fmt::format("pg_ctl start failed:\n{}", tail_of(log))};
+  // The port is free when picked but not reserved: ctest runs test processes side by side, each
+  // starting its own cluster, and another one (or any outgoing connection) can take it before the
+  // server binds. A start that failed on that alone is retried on a fresh port.
+  int port = 0;
+  for (int attempt = 1;; ++attempt) {
+    port = free_port();
+    std::error_code no_size;
+    const auto log_before = fs::file_size(log, no_size);
+    // fsync off: a test cluster is thrown away, durability only costs time.
+    const std::string options = fmt::format(
+        "-k {} -c listen_addresses=127.0.0.1 -p {} -c fsync=off", directory_.string(), port);
+    const std::vector<std::string> pg_ctl = {(bin_ / "pg_ctl").string(),
+                                             "-D",
+                                             data.string(),
+                                             "-l",
+                                             log.string(),
+                                             "-o",
+                                             options,
+                                             "-w",
+                                             "start"};
+    if (run(pg_ctl, account, log) == 0) break;
+    const bool port_taken = log_text_since(log, no_size ? 0 : log_before)
+                                .find("Address already in use") != std::string::npos;
+    if (!port_taken || attempt == kStartAttempts) {
+      return {"", fmt::format("pg_ctl start failed:\n{}", tail_of(log))};
+    }
   }
   const std::string server = fmt::format("host={} port={} user=sluice", directory_.string(), port);
   if (std::string error = create_database(server + " dbname=postgres"); !error.empty()) {
