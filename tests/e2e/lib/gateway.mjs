@@ -161,8 +161,8 @@ async function startGatewayOnPort({ config, env, readyTimeoutMs, port }) {
   // Give readline a moment to deliver the last lines before reporting them.
   await sleep(20);
   const error = new Error(`gateway (${SLUICE_BIN}) ${why}\n${describeOutput(gw)}`);
-  error.portTaken = [...gw.stderrLines, ...gw.stdoutLines].some((line) => line.includes(`cannot listen on 127.0.0.1:${port}`) &&
-    /address already in use/i.test(line));
+  error.portTaken = [...gw.stderrLines, ...gw.stdoutLines].some(
+    (line) => line.includes(`cannot listen on 127.0.0.1:${port}`) && /address already in use/i.test(line));
   throw error;
 }
 

@@ -50,7 +50,8 @@ async function startServer(user, bin, dir, data) {
         '-o', `-k ${dir} -c listen_addresses=127.0.0.1 -p ${port} -c fsync=off`]);
       return port;
     } catch (error) {
-      const portTaken = readFileSync(log).subarray(logBefore).toString().includes('Address already in use');
+      const logged = existsSync(log) ? readFileSync(log).subarray(logBefore).toString() : '';
+      const portTaken = logged.includes('Address already in use');
       if (!portTaken || attempt === 5) throw error;
     }
   }
