@@ -73,15 +73,8 @@ function saveForLeakCheck() {
  * `exited` resolves to the exit code (or the signal name if killed by a signal).
  */
 export async function startGateway({ config, env = {}, readyTimeoutMs = 10_000 } = {}) {
-  // The port is free when picked but not reserved; a gateway that lost it to another process before
-  // binding is started again on a fresh one.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startGatewayOnPort({ config, env, readyTimeoutMs, port: await freePort() });
-    } catch (error) {
-      if (!error.portTaken || attempt === 5) throw error;
-    }
-  }
+  return onFreshPort((port) => startGatewayOnPort({ config, env, readyTimeoutMs, port }),
+    (error) => error.portTaken);
 }
 
 async function startGatewayOnPort({ config, env, readyTimeoutMs, port }) {
@@ -211,6 +204,21 @@ function mergeEnv(env) {
     else merged[name] = String(value);
   }
   return merged;
+}
+
+/**
+ * Resolves to `start(port)` on a free port. A port is free when picked but not reserved, so when
+ * `start` fails because another process took it before it bound (`portTaken(error)`), it is tried
+ * again on a fresh one, up to five times; any other failure is thrown at once.
+ */
+export async function onFreshPort(start, portTaken) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (error) {
+      if (attempt === 5 || !portTaken(error)) throw error;
+    }
+  }
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */

@@ -11,7 +11,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { freePort } from './gateway.mjs';
+import { onFreshPort } from './gateway.mjs';
 
 function serverBin() {
   if (process.env.SLUICE_POSTGRES_BIN) return process.env.SLUICE_POSTGRES_BIN;
@@ -38,23 +38,16 @@ function run(user, command, args) {
   return result.stdout;
 }
 
-// pg_ctl start on a free port. The port is not reserved between picking and binding, so a start that
-// failed only because another process took it is retried on a fresh one.
-async function startServer(user, bin, dir, data) {
+// pg_ctl start on a free port, retried on a fresh one when the server log says it was taken.
+function startServer(user, bin, dir, data) {
   const log = path.join(dir, 'server.log');
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const logBefore = existsSync(log) ? statSync(log).size : 0;
-    try {
-      run(user, path.join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-w', 'start',
-        '-o', `-k ${dir} -c listen_addresses=127.0.0.1 -p ${port} -c fsync=off`]);
-      return port;
-    } catch (error) {
-      const logged = existsSync(log) ? readFileSync(log).subarray(logBefore).toString() : '';
-      const portTaken = logged.includes('Address already in use');
-      if (!portTaken || attempt === 5) throw error;
-    }
-  }
+  let logBefore = 0;
+  return onFreshPort((port) => {
+    logBefore = existsSync(log) ? statSync(log).size : 0;
+    run(user, path.join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-w', 'start',
+      '-o', `-k ${dir} -c listen_addresses=127.0.0.1 -p ${port} -c fsync=off`]);
+    return port;
+  }, () => existsSync(log) && readFileSync(log).subarray(logBefore).toString().includes('Address already in use'));
 }
 
 export async function startPostgres() {

@@ -97,14 +97,6 @@ int run(const std::vector<std::string>& argv, const RunAs& account, const fs::pa
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-std::string tail_of(const fs::path& log) {
-  std::ifstream in(log);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string all = text.str();
-  return all.size() > 2000 ? all.substr(all.size() - 2000) : all;
-}
-
 // What the server log gained after its first `offset` bytes.
 std::string log_text_since(const fs::path& log, std::uintmax_t offset) {
   std::ifstream in(log);
@@ -112,6 +104,11 @@ std::string log_text_since(const fs::path& log, std::uintmax_t offset) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+std::string tail_of(const fs::path& log) {
+  std::string all = log_text_since(log, 0);
+  return all.size() > 2000 ? all.substr(all.size() - 2000) : all;
 }
 
 constexpr int kStartAttempts = 5;
